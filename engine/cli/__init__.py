@@ -1,0 +1,36 @@
+"""``python -m engine``: every engine capability from the command line.
+
+Each sub-command lives in its own module of this package and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` to the function
+that runs it (returning the process exit status). Heavy libraries (TensorFlow,
+scikit-image) are imported inside those functions so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("stylize", "palette", "steps", "lesson", "synth", "layers", "bench")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m engine",
+        description="Painting Assistant engine: style transfer, palettes, painting steps, "
+        "lesson plans, synthetic paintings, stroke layers and benchmarks.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"engine.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ValueError as error:  # bad input: a message, not a traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2

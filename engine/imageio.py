@@ -1,0 +1,139 @@
+"""Reading, writing and normalising image arrays.
+
+Every engine function takes and returns ``H×W×3`` ``uint8`` RGB arrays; this module
+turns what callers actually have (files, greyscale or RGBA arrays, floats in [0, 1])
+into that, and refuses what cannot be an image with a ``ValueError`` a user can act on.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+
+def as_rgb_uint8(image, *, min_side: int = 1, name: str = "image") -> np.ndarray:
+    """Return ``image`` as a contiguous ``H×W×3`` uint8 RGB array.
+
+    Accepts greyscale (``H×W`` or ``H×W×1``), grey+alpha (``H×W×2``), RGB and RGBA
+    (alpha composited over white). Dtypes: uint8 as is, uint16 scaled from 0–65535,
+    floats taken as 0–1 (clipped), bool as black/white. Anything else, an empty array
+    or a side shorter than ``min_side`` pixels raises ``ValueError``.
+    """
+    array = np.asarray(image)
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}).")
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
+        raise ValueError(
+            f"{name} must be H×W (grey), H×W×3 (RGB) or H×W×4 (RGBA); got shape {array.shape}."
+        )
+    array = _to_unit_float_or_uint8(array, name)
+    if array.ndim == 2:
+        array = np.repeat(array[:, :, None], 3, axis=2)
+    elif array.shape[2] in (2, 4):
+        array = _composite_over_white(array)
+    height, width = array.shape[:2]
+    if min(height, width) < min_side:
+        raise ValueError(f"{name} is {width}×{height} px; each side must be at least {min_side} px.")
+    if array.dtype != np.uint8:
+        array = np.round(np.clip(array, 0.0, 1.0) * 255.0).astype(np.uint8)
+    return np.ascontiguousarray(array)
+
+
+def _to_unit_float_or_uint8(array: np.ndarray, name: str) -> np.ndarray:
+    if array.dtype == np.uint8:
+        return array
+    if array.dtype == np.uint16:
+        return array.astype(np.float32) / 65535.0
+    if array.dtype == np.bool_:
+        return array.astype(np.uint8) * 255
+    if np.issubdtype(array.dtype, np.floating):
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} contains NaN or infinite values.")
+        return array.astype(np.float32)
+    raise ValueError(
+        f"{name} has dtype {array.dtype}; use uint8 (0–255), uint16 or floats in [0, 1]."
+    )
+
+
+def _composite_over_white(array: np.ndarray) -> np.ndarray:
+    colour, alpha = array[:, :, :-1], array[:, :, -1:]
+    if array.dtype == np.uint8:
+        colour = colour.astype(np.float32) / 255.0
+        alpha = alpha.astype(np.float32) / 255.0
+    composited = colour * alpha + (1.0 - alpha)
+    if composited.shape[2] == 1:
+        composited = np.repeat(composited, 3, axis=2)
+    return composited
+
+
+def load_image(path: str | Path) -> np.ndarray:
+    """Read an image file as RGB uint8, EXIF orientation applied, alpha over white."""
+    with Image.open(path) as img:
+        img.seek(0)
+        img = ImageOps.exif_transpose(img)
+        return pil_to_rgb_array(img)
+
+
+def pil_to_rgb_array(img: Image.Image) -> np.ndarray:
+    """Convert any Pillow image (CMYK, 16-bit, palette, LA, RGBA…) to RGB uint8."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba)
+    elif img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16/32-bit greyscale: Pillow's convert("L") clips instead of scaling.
+        array = np.asarray(img, dtype=np.float64)
+        peak = 65535.0 if array.max(initial=0) <= 65535 else float(array.max())
+        return as_rgb_uint8((array / peak).astype(np.float32))
+    return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
+
+
+def save_image(path: str | Path, image: np.ndarray) -> Path:
+    """Write an RGB (or greyscale / 16-bit greyscale) array; format from the suffix."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(_for_pillow(image)).save(path)
+    return path
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """PNG bytes of an image array (RGB, greyscale, 16-bit greyscale or bool mask)."""
+    buffer = io.BytesIO()
+    Image.fromarray(_for_pillow(image)).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def encode_jpeg(image: np.ndarray, quality: int = 92) -> bytes:
+    """JPEG bytes of an RGB array (for previews, where PNG would be needlessly large)."""
+    buffer = io.BytesIO()
+    Image.fromarray(as_rgb_uint8(image)).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _for_pillow(image: np.ndarray) -> np.ndarray:
+    array = np.asarray(image)
+    if array.dtype == np.bool_:
+        return array.astype(np.uint8) * 255
+    if array.dtype == np.uint16 and array.ndim == 2:
+        return array
+    return as_rgb_uint8(array) if array.ndim == 3 else np.asarray(array, dtype=np.uint8)
+
+
+def resize_long_side(image: np.ndarray, long_side: int) -> np.ndarray:
+    """Resize so the longer side is ``long_side`` px, keeping the aspect ratio (Lanczos)."""
+    height, width = image.shape[:2]
+    scale = long_side / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return resize(image, size)
+
+
+def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize an RGB uint8 array to ``size`` = (width, height) with Lanczos filtering."""
+    if (image.shape[1], image.shape[0]) == tuple(size):
+        return image
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))

