@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from studio.models import Project, User
+from studio.models import Generation, Project, StyleImage, User
 from studio.uploads import ACCEPTED_TEXT, normalise_upload
 
 
@@ -51,3 +51,74 @@ class ProjectRenameForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ("title",)
+
+
+class StyleChoiceField(forms.ModelChoiceField):
+    """Curated styles as a visual grid of radio buttons (see the generation form template)."""
+
+    widget = forms.RadioSelect
+
+    def label_from_instance(self, style):
+        return style.name
+
+
+class GenerationForm(forms.Form):
+    style = StyleChoiceField(queryset=StyleImage.objects.none(), required=False, empty_label=None)
+    custom_style = ImageUploadField(
+        required=False, label="…or upload your own style image",
+        help_text="Used only for this generation and visible only to you.",
+    )
+    preset = forms.ChoiceField(choices=Generation.Preset.choices, initial=Generation.Preset.STANDARD, widget=forms.RadioSelect)
+    output_size = forms.IntegerField(
+        min_value=64, max_value=2048, initial=512, label="Painting size (long side, px)",
+        help_text="512 px is a good start; larger takes much longer.",
+    )
+    style_strength = forms.FloatField(min_value=0.1, max_value=10.0, initial=1.0, help_text="1 = balanced; higher = more brush strokes, less photo.")
+    preserve_colors = forms.BooleanField(required=False, label="Keep the photo's own colours", help_text="Take only the brushwork from the style.")
+    palette_colors = forms.IntegerField(min_value=4, max_value=32, initial=16, label="Number of palette colours")
+    canvas = forms.CharField(initial="40x30cm", max_length=20, label="Canvas size", help_text="Width × height with cm or in, e.g. 40x30cm or 16x12in.")
+    seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0, help_text="Same seed and settings → same painting.")
+
+    ADVANCED = ("output_size", "style_strength", "preserve_colors", "palette_colors", "canvas", "seed")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["style"].queryset = StyleImage.objects.active()
+        default = StyleImage.default()
+        if default and not self.is_bound:
+            self.initial.setdefault("style", default.pk)
+
+    def advanced_fields(self):
+        return [self[name] for name in self.ADVANCED]
+
+    def clean_canvas(self):
+        from engine.grid import parse_canvas
+
+        text = self.cleaned_data["canvas"].strip().replace(" ", "")
+        try:
+            parse_canvas(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return text
+
+    def clean(self):
+        from studio.services import MAX_ACTIVE_GENERATIONS, active_generations
+
+        cleaned = super().clean()
+        if not cleaned.get("style") and not cleaned.get("custom_style") and "custom_style" not in self.errors:
+            raise forms.ValidationError("Pick one of the styles or upload your own style image.")
+        if self.user is not None and active_generations(self.user).count() >= MAX_ACTIVE_GENERATIONS:
+            raise forms.ValidationError(
+                f"You already have {MAX_ACTIVE_GENERATIONS} paintings in progress. Wait for one to finish "
+                "(or cancel one) before starting another."
+            )
+        return cleaned
+
+    def generation_parameters(self) -> dict:
+        data = self.cleaned_data
+        parameters = {key: data[key] for key in ("preset", "output_size", "style_strength", "preserve_colors", "palette_colors", "canvas", "seed")}
+        custom = data.get("custom_style")
+        parameters["style"] = None if custom else data["style"]
+        parameters["custom_style"] = custom or None
+        return parameters

@@ -11,9 +11,13 @@ from pathlib import PurePosixPath
 logger = logging.getLogger(__name__)
 
 
+def random_name(filename: str) -> str:
+    """A random hex name keeping only the (lower-cased) suffix of ``filename``."""
+    return uuid.uuid4().hex + PurePosixPath(filename).suffix.lower()
+
+
 def user_upload_path(user_id, folder: str, filename: str) -> str:
-    suffix = PurePosixPath(filename).suffix.lower()
-    return f"users/{user_id}/{folder}/{uuid.uuid4().hex}{suffix}"
+    return f"users/{user_id}/{folder}/{random_name(filename)}"
 
 
 def delete_files(fields) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studio.views import projects
+from studio.views import generations, projects
 
 app_name = "studio"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("projects/<uuid:pk>/delete/", projects.project_delete, name="project-delete"),
     path("projects/<uuid:pk>/photo/", projects.project_photo, name="project-photo"),
     path("projects/<uuid:pk>/thumbnail/", projects.project_thumbnail, name="project-thumbnail"),
+    path("projects/<uuid:pk>/paint/", generations.generation_create, name="generation-create"),
+    path("projects/<uuid:pk>/compare/", generations.compare, name="generation-compare"),
+    path("generations/<uuid:pk>/", generations.generation_detail, name="generation-detail"),
+    path("generations/<uuid:pk>/status/", generations.generation_status, name="generation-status"),
+    path("generations/<uuid:pk>/cancel/", generations.generation_cancel, name="generation-cancel"),
+    path("generations/<uuid:pk>/retry/", generations.generation_retry, name="generation-retry"),
+    path("generations/<uuid:pk>/delete/", generations.generation_delete, name="generation-delete"),
+    path("generations/<uuid:pk>/lesson/", generations.lesson_print, name="lesson-print"),
+    path("generations/<uuid:pk>/lesson.pdf", generations.lesson_pdf_download, name="lesson-pdf"),
+    path("generations/<uuid:pk>/files/<path:name>", generations.generation_file, name="generation-file"),
+    path("styles/<int:pk>/image/", generations.style_image, name="style-image"),
+    path("styles/<int:pk>/thumbnail/", generations.style_thumbnail, name="style-thumbnail"),
     path("jobs/<uuid:pk>/", projects.job_status, name="job-status"),
     path("jobs/<uuid:pk>/cancel/", projects.job_cancel, name="job-cancel"),
 ]

@@ -36,3 +36,30 @@
     });
   });
 })();
+
+// The generation page: live progress bar, stage, time left and preview; reload when done.
+(function () {
+  "use strict";
+  const panel = document.querySelector("[data-status-url]");
+  if (!panel || !window.PaintingAssistant) return;
+  const $ = (selector) => panel.querySelector(selector);
+  function formatSeconds(seconds) {
+    if (seconds == null) return "";
+    if (seconds < 60) return "about " + Math.max(1, Math.round(seconds)) + " s left";
+    return "about " + Math.round(seconds / 60) + " min left";
+  }
+  window.PaintingAssistant.pollJob(panel.dataset.statusUrl, (status) => {
+    const percent = Math.round(status.progress * 100);
+    $("[data-fill]").style.width = percent + "%";
+    $("[data-percent]").textContent = percent + "%";
+    panel.querySelector(".progress-bar").setAttribute("aria-valuenow", percent);
+    $("[data-stage]").textContent = status.status === "queued" ? "Waiting for a worker" : (status.stage_label || "Working");
+    $("[data-time-left]").textContent = formatSeconds(status.seconds_left);
+    if (status.preview_url) {
+      const img = $("[data-preview]");
+      if (!img.src.endsWith(status.preview_url)) img.src = status.preview_url;
+      img.hidden = false;
+    }
+    if (["succeeded", "failed", "cancelled"].includes(status.status)) window.location.reload();
+  }, 1000);
+})();

@@ -43,7 +43,10 @@ def project_detail(request, pk):
     thumbnail_job = project.jobs.filter(kind="thumbnail").first()
     if thumbnail_job:
         queueing.reconcile(thumbnail_job)
-    return render(request, "studio/project_detail.html", {"project": project, "thumbnail_job": thumbnail_job})
+    generations = project.generations.select_related("job", "style")
+    return render(request, "studio/project_detail.html", {
+        "project": project, "thumbnail_job": thumbnail_job, "generations": generations,
+    })
 
 
 def project_rename(request, pk):

@@ -8,7 +8,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
 from studio import urls as studio_urls
-from studio.models import Job, Project
+from django.core.files.base import ContentFile
+
+from studio.models import Generation, Job, LessonFile, PaintingStep, Project, StyleImage
+from tests.studio.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +29,19 @@ def alices_objects(alice, make_project):
     """One object of every kind a URL can name, all owned by Alice (extended by later features)."""
     project = make_project(alice, title="Alice's")
     job = Job.objects.create(owner=alice, project=project, kind="thumbnail")
-    return {"project": project, "job": job}
+    generation_job = Job.objects.create(owner=alice, project=project, kind="generation", queue="transfer",
+                                        status=Job.Status.SUCCEEDED)
+    generation = Generation(project=project, job=generation_job)
+    generation.result.save("r.png", ContentFile(image_bytes(format="PNG"), name="r.png"), save=False)
+    generation.save()
+    step = PaintingStep(generation=generation, order=1, title="Block in", instruction="Paint", colors=[1])
+    step.image.save("s.png", ContentFile(image_bytes(format="PNG"), name="s.png"), save=False)
+    step.mask.save("m.png", ContentFile(image_bytes(format="PNG"), name="m.png"), save=False)
+    step.save()
+    lesson_file = LessonFile(generation=generation, name="lesson.html")
+    lesson_file.file.save("lesson.html", ContentFile(b"<html>secret</html>", name="lesson.html"), save=False)
+    lesson_file.save()
+    return {"project": project, "job": job, "generation": generation}
 
 
 # URL name → (object kind, extra kwargs) for the URLs that name an object.
@@ -38,16 +53,39 @@ OBJECT_ARGUMENTS = {
     "project-thumbnail": "project",
     "job-status": "job",
     "job-cancel": "job",
+    "generation-create": "project",
+    "generation-compare": "project",
+    "generation-detail": "generation",
+    "generation-status": "generation",
+    "generation-cancel": "generation",
+    "generation-retry": "generation",
+    "generation-delete": "generation",
+    "lesson-print": "generation",
+    "lesson-pdf": "generation",
+    "generation-file": ("generation", ["result", "step-1-image", "step-1-mask", "lesson.html"]),
 }
+# Curated styles are shared by every signed-in user (not private), but still need a login.
+SHARED = {"style-image", "style-thumbnail"}
 
 
 def object_urls(objects):
     for pattern in all_patterns():
-        if not pattern.pattern.converters:
+        if not pattern.pattern.converters or pattern.name in SHARED:
             continue
         assert pattern.name in OBJECT_ARGUMENTS, f"add {pattern.name} to the privacy test"
-        kind = OBJECT_ARGUMENTS[pattern.name]
-        yield pattern.name, reverse(f"studio:{pattern.name}", kwargs={"pk": objects[kind].pk})
+        kind, names = OBJECT_ARGUMENTS[pattern.name], [None]
+        if isinstance(kind, tuple):
+            kind, names = kind
+        for name in names:
+            kwargs = {"pk": objects[kind].pk, **({"name": name} if name else {})}
+            yield pattern.name, reverse(f"studio:{pattern.name}", kwargs=kwargs)
+
+
+def test_the_owner_reaches_every_file(client, alice, alices_objects):
+    client.force_login(alice)
+    for name in OBJECT_ARGUMENTS["generation-file"][1]:
+        url = reverse("studio:generation-file", args=[alices_objects["generation"].pk, name])
+        assert client.get(url).status_code == 200, name
 
 
 def test_every_object_url_is_404_for_another_user(client, bob, alices_objects):
@@ -60,7 +98,8 @@ def test_every_object_url_is_404_for_another_user(client, bob, alices_objects):
     project = alices_objects["project"]
     project.refresh_from_db()
     assert project.title == "Alice's"
-    assert Job.objects.get().cancel_requested is False
+    assert Generation.objects.count() == 1 and Project.objects.count() == 1
+    assert not Job.objects.filter(cancel_requested=True).exists()
 
 
 def test_every_object_url_needs_login(client, alices_objects):

@@ -1,0 +1,168 @@
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from studio.models.jobs import Job
+from studio.models.styles import StyleImage
+from studio.storage_paths import user_upload_path
+
+
+def generation_path(instance, filename):
+    generation = instance if isinstance(instance, Generation) else instance.generation
+    return user_upload_path(generation.project.owner_id, f"generations/{generation.pk}", filename)
+
+
+class Generation(models.Model):
+    """One run of style transfer + painter's breakdown for a project, with all its results."""
+
+    class Stage(models.TextChoices):
+        TRANSFER = "transfer", "Painting in the style"
+        PALETTE = "palette", "Finding the palette"
+        STEPS = "steps", "Planning the steps"
+        LESSON = "lesson", "Writing the lesson plan"
+
+    class Preset(models.TextChoices):
+        QUICK = "quick", "Quick preview"
+        STANDARD = "standard", "Standard"
+        FINE = "fine", "Fine (for prints)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey("studio.Project", on_delete=models.CASCADE, related_name="generations")
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="generation")
+    style = models.ForeignKey(StyleImage, null=True, blank=True, on_delete=models.PROTECT, related_name="generations")
+    custom_style = models.ImageField(upload_to=generation_path, blank=True, help_text="A private style image.")
+    custom_style_label = models.CharField(max_length=255, blank=True)
+    # Parameters
+    preset = models.CharField(max_length=12, choices=Preset.choices, default=Preset.STANDARD)
+    output_size = models.PositiveIntegerField(default=512, help_text="Long side of the painting, px")
+    style_strength = models.FloatField(default=1.0)
+    preserve_colors = models.BooleanField(default=False)
+    palette_colors = models.PositiveSmallIntegerField(default=16)
+    canvas = models.CharField(max_length=20, default="40x30cm")
+    seed = models.PositiveIntegerField(default=0)
+    # Results
+    preview = models.ImageField(upload_to=generation_path, blank=True)
+    result = models.ImageField(upload_to=generation_path, blank=True)
+    weights_used = models.CharField(max_length=200, blank=True)
+    demo_quality = models.BooleanField(default=False, help_text="Ran with random VGG19 weights (ImageNet weights missing).")
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.project} · {self.style_name} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("studio:generation-detail", args=[self.pk])
+
+    @property
+    def owner(self):
+        return self.project.owner
+
+    @property
+    def style_name(self) -> str:
+        if self.custom_style:
+            return f"Your style ({self.custom_style_label or 'uploaded'})"
+        return self.style.name if self.style else "—"
+
+    @property
+    def status(self) -> str:
+        return self.job.status
+
+    @property
+    def stage_label(self) -> str:
+        return self.Stage(self.job.stage).label if self.job.stage in self.Stage.values else ""
+
+    @cached_property
+    def files_by_name(self) -> dict:
+        return {f.name: f for f in self.lesson_files.all()}
+
+    def stored_files(self):
+        return [f for f in (self.custom_style, self.preview, self.result) if f]
+
+    def clear_results(self):
+        """Forget the outputs of a previous run (before a retry)."""
+        from studio.storage_paths import delete_files
+
+        files = [f for f in (self.preview, self.result) if f]
+        for related in (self.palette_colors_set, self.steps, self.lesson_files):
+            for obj in related.all():
+                files.extend(obj.stored_files())
+                obj.delete()
+        self.preview = self.result = ""
+        self.timings = {}
+        self.weights_used = ""
+        self.demo_quality = False
+        self.save()
+        delete_files(files)
+
+
+class PaletteColor(models.Model):
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="palette_colors_set")
+    number = models.PositiveSmallIntegerField()
+    red = models.PositiveSmallIntegerField()
+    green = models.PositiveSmallIntegerField()
+    blue = models.PositiveSmallIntegerField()
+    hex = models.CharField(max_length=7)
+    name = models.CharField(max_length=40)
+    share = models.FloatField(help_text="Share of the canvas, 0 to 1")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["generation", "number"], name="one_colour_per_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.name} {self.hex}"
+
+    def stored_files(self):
+        return []
+
+
+class PaintingStep(models.Model):
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    instruction = models.TextField()
+    colors = models.JSONField(default=list, help_text="Palette numbers used in this step")
+    image = models.ImageField(upload_to=generation_path, help_text="The canvas after this step")
+    mask = models.ImageField(upload_to=generation_path, help_text="Where this step paints")
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"Step {self.order}: {self.title}"
+
+    @property
+    def image_name(self) -> str:
+        """Its name under the generation's file URL (see ``studio.views.generations.generation_field``)."""
+        return f"step-{self.order}-image"
+
+    @property
+    def mask_name(self) -> str:
+        return f"step-{self.order}-mask"
+
+    def stored_files(self):
+        return [f for f in (self.image, self.mask) if f]
+
+
+class LessonFile(models.Model):
+    """One file of the lesson plan (images, sheet SVG, lesson.json, lesson.html), by its name."""
+
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="lesson_files")
+    name = models.CharField(max_length=120)
+    file = models.FileField(upload_to=generation_path)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["generation", "name"], name="one_file_per_name")]
+
+    def __str__(self):
+        return self.name
+
+    def stored_files(self):
+        return [self.file] if self.file else []

@@ -1,0 +1,74 @@
+"""Playwright driving Debian's chromium (/usr/bin/chromium) against the live test server.
+
+The server is pytest-django's live server on a file-backed test database; jobs run in a
+real ``manage.py rqworker`` process on a real Redis (fixtures in tests/studio/conftest.py).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.studio.conftest import (  # noqa: F401  (fixtures shared with the studio tests)
+    _isolated_media_and_redis,
+    alice,
+    bob,
+    make_project,
+    make_user,
+    redis_server,
+    worker_process,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by
+# fixtures there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: ./test installs Debian's chromium with apt")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_up(page):
+    def sign_up(username="painter", password="brush-strokes-2026"):
+        page.goto("/")
+        page.get_by_role("link", name="Create a free account").click()
+        page.fill("#id_username", username)
+        page.fill("#id_email", f"{username}@example.com")
+        page.fill("#id_password1", password)
+        page.fill("#id_password2", password)
+        page.get_by_role("button", name="Sign up").click()
+        page.wait_for_url("**/projects/")
+        return username
+
+    return sign_up
