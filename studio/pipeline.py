@@ -63,7 +63,7 @@ def run_generation(job_id: str, generation_id: str) -> None:
 
 def _transfer(generation: Generation, reporter: JobReporter) -> np.ndarray:
     from engine.transfer import TransferCancelled, TransferSettings, run_transfer
-    from engine.vgg import WeightsUnavailableError
+    from engine.vgg import WeightsUnavailableError, parse_weights
 
     content = read_rgb(generation.project.photo)
     style = read_rgb(generation.custom_style if generation.custom_style else generation.style.image)
@@ -85,13 +85,15 @@ def _transfer(generation: Generation, reporter: JobReporter) -> np.ndarray:
         except WeightsUnavailableError as error:
             # No ImageNet weights on this worker: paint anyway, and say so on the page.
             logger.warning("VGG19 ImageNet weights unavailable, using random weights: %s", error)
-            Generation.objects.filter(pk=generation.pk).update(demo_quality=True)
             settings.weights = f"random:{generation.seed}"
             result = run_transfer(content, style, settings, progress)
     except TransferCancelled:
         raise Cancelled() from None
+    demo_quality = parse_weights(settings.weights).kind == "random"
     generation.result.save("painting.png", ContentFile(encode_png(result.image), name="painting.png"), save=False)
-    Generation.objects.filter(pk=generation.pk).update(result=generation.result.name, weights_used=result.weights)
+    Generation.objects.filter(pk=generation.pk).update(
+        result=generation.result.name, weights_used=result.weights, demo_quality=demo_quality
+    )
     return result.image
 
 
