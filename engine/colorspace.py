@@ -1,0 +1,248 @@
+"""Colour spaces for palettes: sRGB ↔ CIELAB / Oklab and the CIEDE2000 colour difference.
+
+Palettes are clustered in CIELAB (D65) because the quality measure a painter cares
+about, "how far is each pixel from the paint I mix for it", is CIEDE2000, which is
+defined on CIELAB. Oklab is offered for callers that want a more uniform hue space.
+All functions are vectorised over any leading shape: ``(..., 3)`` arrays in and out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# sRGB (D65) → CIE XYZ, IEC 61966-2-1.
+_RGB_TO_XYZ = np.array(
+    [
+        [0.4124564, 0.3575761, 0.1804375],
+        [0.2126729, 0.7151522, 0.0721750],
+        [0.0193339, 0.1191920, 0.9503041],
+    ]
+)
+_XYZ_TO_RGB = np.linalg.inv(_RGB_TO_XYZ)
+_WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
+
+# Oklab (Björn Ottosson, 2020): linear sRGB → LMS → cube root → Lab.
+_RGB_TO_LMS = np.array(
+    [
+        [0.4122214708, 0.5363325363, 0.0514459929],
+        [0.2119034982, 0.6806995451, 0.1073969566],
+        [0.0883024619, 0.2817188376, 0.6299787005],
+    ]
+)
+_LMS_TO_OKLAB = np.array(
+    [
+        [0.2104542553, 0.7936177850, -0.0040720468],
+        [1.9779984951, -2.4285922050, 0.4505937099],
+        [0.0259040371, 0.7827717662, -0.8086757660],
+    ]
+)
+
+
+def _apply_matrix(values: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``values @ matrix.T`` over the last axis, written out: BLAS is slow on N×3 arrays."""
+    return np.stack(
+        [values[..., 0] * row[0] + values[..., 1] * row[1] + values[..., 2] * row[2] for row in matrix],
+        axis=-1,
+    )
+
+
+def _as_unit_rgb(rgb) -> np.ndarray:
+    """uint8 (0–255) or float (0–1) RGB as float64 in [0, 1]."""
+    array = np.asarray(rgb)
+    if array.shape[-1:] != (3,):
+        raise ValueError(f"colours must have 3 channels (R, G, B) in the last axis; got {array.shape}.")
+    if array.dtype == np.uint8:
+        return array / 255.0
+    return np.clip(array.astype(np.float64), 0.0, 1.0)
+
+
+def srgb_to_linear(rgb) -> np.ndarray:
+    """Undo the sRGB transfer curve; ``rgb`` in [0, 1] (or uint8), result in [0, 1]."""
+    c = _as_unit_rgb(rgb)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(linear) -> np.ndarray:
+    """Apply the sRGB transfer curve; result clipped to [0, 1]."""
+    c = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
+    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1 / 2.4) - 0.055)
+
+
+def to_uint8(rgb_unit) -> np.ndarray:
+    """Float RGB in [0, 1] → uint8 RGB, rounded to nearest."""
+    return np.round(np.clip(rgb_unit, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def rgb_to_lab(rgb) -> np.ndarray:
+    """sRGB (uint8 or float 0–1) → CIELAB D65/2°: L* in 0–100, a*, b* roughly ±128."""
+    xyz = _apply_matrix(srgb_to_linear(rgb), _RGB_TO_XYZ / _WHITE_D65[:, None])
+    # The cube root is the expensive part; only pixels above the knee need it.
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
+    lab = np.empty_like(f)
+    lab[..., 0] = 116.0 * f[..., 1] - 16.0
+    lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
+    lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
+    return lab
+
+
+def lab_to_rgb(lab) -> np.ndarray:
+    """CIELAB D65 → sRGB float in [0, 1] (out-of-gamut colours clipped)."""
+    lab = np.asarray(lab, dtype=np.float64)
+    fy = (lab[..., 0] + 16.0) / 116.0
+    f = np.stack([fy + lab[..., 1] / 500.0, fy, fy - lab[..., 2] / 200.0], axis=-1)
+    xyz = np.where(f > 0.206893, f**3, (f - 16.0 / 116.0) / 7.787) * _WHITE_D65
+    return linear_to_srgb(_apply_matrix(xyz, _XYZ_TO_RGB))
+
+
+def rgb_to_oklab(rgb) -> np.ndarray:
+    """sRGB (uint8 or float 0–1) → Oklab: L in 0–1, a, b roughly ±0.4."""
+    lms = np.cbrt(_apply_matrix(srgb_to_linear(rgb), _RGB_TO_LMS))
+    return _apply_matrix(lms, _LMS_TO_OKLAB)
+
+
+def oklab_to_rgb(oklab) -> np.ndarray:
+    """Oklab → sRGB float in [0, 1] (out-of-gamut colours clipped)."""
+    lms = _apply_matrix(np.asarray(oklab, dtype=np.float64), np.linalg.inv(_LMS_TO_OKLAB))
+    return linear_to_srgb(_apply_matrix(lms**3, np.linalg.inv(_RGB_TO_LMS)))
+
+
+def delta_e_ciede2000(lab1, lab2) -> np.ndarray:
+    """CIEDE2000 difference (Sharma et al. 2005, kL = kC = kH = 1), broadcasting ``(..., 3)``.
+
+    About 1 is a just-noticeable difference; 2–3 is what a careful painter sees between
+    two mixed paints side by side.
+    """
+    lab1 = np.asarray(lab1, dtype=np.float64)
+    lab2 = np.asarray(lab2, dtype=np.float64)
+    L1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
+    L2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
+
+    c_bar = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2.0
+    c7 = c_bar**7
+    g = 0.5 * (1.0 - np.sqrt(c7 / (c7 + 25.0**7)))
+    a1p, a2p = (1.0 + g) * a1, (1.0 + g) * a2
+    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p = np.degrees(np.arctan2(b1, a1p)) % 360.0
+    h2p = np.degrees(np.arctan2(b2, a2p)) % 360.0
+
+    dL = L2 - L1
+    dC = c2p - c1p
+    dh = h2p - h1p
+    dh = np.where(dh > 180.0, dh - 360.0, np.where(dh < -180.0, dh + 360.0, dh))
+    chroma_zero = (c1p * c2p) == 0
+    dh = np.where(chroma_zero, 0.0, dh)
+    dH = 2.0 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh) / 2.0)
+
+    L_bar = (L1 + L2) / 2.0
+    cp_bar = (c1p + c2p) / 2.0
+    h_sum = h1p + h2p
+    h_bar = np.where(
+        np.abs(h1p - h2p) > 180.0,
+        np.where(h_sum < 360.0, (h_sum + 360.0) / 2.0, (h_sum - 360.0) / 2.0),
+        h_sum / 2.0,
+    )
+    h_bar = np.where(chroma_zero, h_sum, h_bar)
+    t = (
+        1.0
+        - 0.17 * np.cos(np.radians(h_bar - 30.0))
+        + 0.24 * np.cos(np.radians(2.0 * h_bar))
+        + 0.32 * np.cos(np.radians(3.0 * h_bar + 6.0))
+        - 0.20 * np.cos(np.radians(4.0 * h_bar - 63.0))
+    )
+    d_theta = 30.0 * np.exp(-(((h_bar - 275.0) / 25.0) ** 2))
+    cp7 = cp_bar**7
+    r_c = 2.0 * np.sqrt(cp7 / (cp7 + 25.0**7))
+    s_l = 1.0 + 0.015 * (L_bar - 50.0) ** 2 / np.sqrt(20.0 + (L_bar - 50.0) ** 2)
+    s_c = 1.0 + 0.045 * cp_bar
+    s_h = 1.0 + 0.015 * cp_bar * t
+    r_t = -np.sin(np.radians(2.0 * d_theta)) * r_c
+
+    return np.sqrt(
+        (dL / s_l) ** 2 + (dC / s_c) ** 2 + (dH / s_h) ** 2 + r_t * (dC / s_c) * (dH / s_h)
+    )
+
+
+def unique_colors(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct RGB colours of an ``H×W×3`` uint8 image.
+
+    Returns ``(colors (K×3 uint8), counts (K,), inverse (H×W index into colors))``;
+    packing RGB into one int makes this a 1-D ``np.unique``, several times faster than
+    ``np.unique(axis=0)``.
+    """
+    flat = image.reshape(-1, 3).astype(np.int32)
+    packed = (flat[:, 0] << 16) | (flat[:, 1] << 8) | flat[:, 2]
+    keys, inverse, counts = np.unique(packed, return_inverse=True, return_counts=True)
+    colors = np.stack([(keys >> 16) & 255, (keys >> 8) & 255, keys & 255], axis=1).astype(np.uint8)
+    return colors, counts, inverse.reshape(image.shape[:2])
+
+
+def nearest_delta_e(image: np.ndarray, palette_rgb, *, chunk: int = 20000) -> np.ndarray:
+    """Per pixel, the CIEDE2000 to its nearest palette colour (H×W float).
+
+    ``image`` is H×W×3 uint8, ``palette_rgb`` K×3 uint8. Computed once per distinct
+    colour of the image, in chunks to bound memory (chunk × K pairs at a time).
+    """
+    palette_lab = rgb_to_lab(np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3))
+    if len(palette_lab) == 0:
+        raise ValueError("the palette is empty.")
+    colors, _, inverse = unique_colors(image)
+    colors_lab = rgb_to_lab(colors)
+    best = np.empty(len(colors_lab))
+    for start in range(0, len(colors_lab), chunk):
+        block = colors_lab[start : start + chunk, None, :]
+        best[start : start + chunk] = delta_e_ciede2000(block, palette_lab[None, :, :]).min(axis=1)
+    return best[inverse]
+
+
+def mean_palette_delta_e(image: np.ndarray, palette_rgb) -> float:
+    """Mean over all pixels of the CIEDE2000 to the nearest palette colour."""
+    return float(nearest_delta_e(image, palette_rgb).mean())
+
+
+# --- A Euclidean stand-in for CIEDE2000 ---------------------------------------------
+# k-means needs a space where straight-line distance tracks the error we are judged by.
+# CIEDE2000 divides lightness steps by S_L(L) and chroma steps by S_C = 1 + 0.045·C and
+# stretches a* near grey (the G term). Integrating 1/S_L along L and 1/S_C along C gives
+# coordinates whose small steps match CIEDE2000's; hue arcs then come out within ~5 %.
+_L_GRID = np.linspace(0.0, 100.0, 1001)
+_S_L = 1.0 + 0.015 * (_L_GRID - 50.0) ** 2 / np.sqrt(20.0 + (_L_GRID - 50.0) ** 2)
+_L_WARPED = np.concatenate(
+    [[0.0], np.cumsum((1.0 / _S_L[1:] + 1.0 / _S_L[:-1]) / 2.0 * np.diff(_L_GRID))]
+)
+_CHROMA_K = 0.045
+
+
+def _grey_stretch(chroma: np.ndarray) -> np.ndarray:
+    c7 = chroma**7
+    return 1.0 + 0.5 * (1.0 - np.sqrt(c7 / (c7 + 25.0**7)))
+
+
+def lab_to_delta_e_space(lab) -> np.ndarray:
+    """CIELAB → coordinates where Euclidean distance ≈ CIEDE2000 for nearby colours."""
+    lab = np.asarray(lab, dtype=np.float64)
+    a = lab[..., 1] * _grey_stretch(np.hypot(lab[..., 1], lab[..., 2]))
+    b = lab[..., 2]
+    chroma = np.hypot(a, b)
+    # radius / chroma, written so that grey (chroma 0) needs no special case
+    scale = np.log1p(_CHROMA_K * chroma) / (_CHROMA_K * np.maximum(chroma, 1e-12))
+    return np.stack(
+        [np.interp(lab[..., 0], _L_GRID, _L_WARPED), a * scale, b * scale], axis=-1
+    )
+
+
+def delta_e_space_to_lab(coords) -> np.ndarray:
+    """Inverse of :func:`lab_to_delta_e_space`."""
+    coords = np.asarray(coords, dtype=np.float64)
+    radius = np.hypot(coords[..., 1], coords[..., 2])
+    scale = np.expm1(_CHROMA_K * radius) / (_CHROMA_K * np.maximum(radius, 1e-12))
+    a_stretched, b = coords[..., 1] * scale, coords[..., 2] * scale
+    a = a_stretched / 1.5  # the stretch lies in [1, 1.5]; a few fixed-point steps settle it
+    for _ in range(30):
+        a = a_stretched / _grey_stretch(np.hypot(a, b))
+    lightness = np.interp(coords[..., 0], _L_WARPED, _L_GRID)
+    return np.stack([lightness, a, b], axis=-1)
+
+
+def rgb_to_delta_e_space(rgb) -> np.ndarray:
+    """sRGB (uint8 or float 0–1) → :func:`lab_to_delta_e_space` coordinates."""
+    return lab_to_delta_e_space(rgb_to_lab(rgb))

@@ -1,0 +1,174 @@
+"""Canvas sizes and the drawing grid for transferring the picture to the canvas.
+
+The grid method: draw the same grid lightly on the canvas and on the reference, then
+copy square by square. The grid is laid out in real units (cm or inches) for the
+chosen canvas, so each square on the printout matches one square of the pencil grid.
+Columns are numbered and rows lettered in a white margin, as on a map.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from engine.imageio import as_rgb_uint8, resize
+
+UNITS = ("cm", "in")
+_CANVAS_RE = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(cm|in|inch|inches|\")\s*$", re.IGNORECASE
+)
+_NICE_SPACINGS = {"cm": (1, 2, 2.5, 5, 10, 20, 25, 50, 100), "in": (0.5, 1, 2, 3, 4, 6, 12, 24)}
+MAX_CANVAS = {"cm": 1000.0, "in": 400.0}
+
+
+def parse_canvas(text: str) -> tuple[float, float, str]:
+    """``"40x30cm"`` → ``(40.0, 30.0, "cm")``; also ``"16 x 12 in"``, ``"40×30 cm"``.
+
+    Raises ``ValueError`` with an example of the expected form.
+    """
+    match = _CANVAS_RE.match(str(text))
+    if not match:
+        raise ValueError(
+            f"canvas size {text!r} not understood; write width x height and a unit, "
+            "e.g. '40x30cm' or '16x12in'."
+        )
+    unit = "cm" if match.group(3).lower() == "cm" else "in"
+    return check_canvas(float(match.group(1)), float(match.group(2)), unit)
+
+
+def check_canvas(width: float, height: float, unit: str) -> tuple[float, float, str]:
+    """Validate a canvas size; returns ``(width, height, unit)``."""
+    if unit not in UNITS:
+        raise ValueError(f"canvas unit must be 'cm' or 'in'; got {unit!r} (e.g. '40x30cm').")
+    if not (0 < width <= MAX_CANVAS[unit] and 0 < height <= MAX_CANVAS[unit]):
+        raise ValueError(
+            f"canvas sides must be more than 0 and at most {MAX_CANVAS[unit]:g} {unit}; "
+            f"got {width:g}x{height:g}{unit} (e.g. '40x30cm')."
+        )
+    return float(width), float(height), unit
+
+
+def as_canvas(canvas) -> tuple[float, float, str]:
+    """A canvas given as ``"40x30cm"`` or ``(width, height, unit)``."""
+    if isinstance(canvas, str):
+        return parse_canvas(canvas)
+    try:
+        width, height, unit = canvas
+    except (TypeError, ValueError):
+        raise ValueError(f"canvas must be like '40x30cm' or (40, 30, 'cm'); got {canvas!r}.") from None
+    return check_canvas(float(width), float(height), str(unit))
+
+
+def fit_to_canvas(image, width: float, height: float, *, fit: str = "crop") -> np.ndarray:
+    """Make the picture's aspect ratio the canvas's.
+
+    ``fit="crop"`` cuts the centre (the canvas is filled, edges of the picture are lost);
+    ``fit="pad"`` adds white bands (the whole picture is kept).
+    """
+    image = as_rgb_uint8(image)
+    h, w = image.shape[:2]
+    target = width / height
+    if abs(w / h - target) / target < 0.01:
+        return image
+    if fit == "crop":
+        if w / h > target:
+            new_w = max(1, round(h * target))
+            left = (w - new_w) // 2
+            return image[:, left : left + new_w].copy()
+        new_h = max(1, round(w / target))
+        top = (h - new_h) // 2
+        return image[top : top + new_h].copy()
+    if fit == "pad":
+        new_w, new_h = (round(h * target), h) if w / h < target else (w, round(w / target))
+        out = np.full((new_h, new_w, 3), 255, dtype=np.uint8)
+        top, left = (new_h - h) // 2, (new_w - w) // 2
+        out[top : top + h, left : left + w] = image
+        return out
+    raise ValueError(f"fit must be 'crop' or 'pad'; got {fit!r}.")
+
+
+def nice_spacing(width: float, height: float, unit: str, *, max_cells: int = 10) -> float:
+    """A round grid spacing giving at most ``max_cells`` squares along the longer side."""
+    for spacing in _NICE_SPACINGS[unit]:
+        if max(width, height) / spacing <= max_cells:
+            return float(spacing)
+    return float(_NICE_SPACINGS[unit][-1])
+
+
+@dataclass
+class DrawingGrid:
+    """The gridded picture and its geometry (spacing in canvas units, counts of squares)."""
+
+    image: np.ndarray = field(repr=False)
+    canvas: tuple[float, float, str]
+    spacing: float
+    columns: int
+    rows: int
+
+    def to_json(self) -> dict:
+        width, height, unit = self.canvas
+        return {"spacing": self.spacing, "unit": unit, "columns": self.columns, "rows": self.rows}
+
+
+def draw_grid(image, canvas="40x30cm", *, spacing: float | None = None, long_side: int = 1000) -> DrawingGrid:
+    """The picture (already at the canvas's aspect ratio) with a grid of ``spacing`` units.
+
+    ``long_side``: pixel size of the picture part of the output (for a sharp printout).
+    """
+    width, height, unit = as_canvas(canvas)
+    if spacing is None:
+        spacing = nice_spacing(width, height, unit)
+    if not spacing > 0 or spacing > max(width, height):
+        raise ValueError(f"grid spacing must be more than 0 and at most the canvas side; got {spacing!r} {unit}.")
+    image = as_rgb_uint8(image)
+    scale = long_side / max(width, height)  # px per canvas unit
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    picture = resize(image, size).copy()
+    xs = np.arange(0.0, width + 1e-9, spacing) * scale
+    ys = np.arange(0.0, height + 1e-9, spacing) * scale
+    _draw_lines(picture, xs, ys)
+    columns, rows = int(np.ceil(width / spacing - 1e-9)), int(np.ceil(height / spacing - 1e-9))
+    return DrawingGrid(_add_margin_labels(picture, xs, ys), (width, height, unit), float(spacing), columns, rows)
+
+
+def _draw_lines(picture: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> None:
+    """Lines 2 px wide, black over light paint and white over dark, so they show everywhere."""
+    h, w = picture.shape[:2]
+    on_line = np.zeros((h, w), dtype=bool)
+    for x in np.clip(np.round(xs).astype(int), 1, w - 1):
+        on_line[:, x - 1 : x + 1] = True
+    for y in np.clip(np.round(ys).astype(int), 1, h - 1):
+        on_line[y - 1 : y + 1, :] = True
+    pixels = picture[on_line].astype(np.float32)
+    luma = 0.299 * pixels[:, 0] + 0.587 * pixels[:, 1] + 0.114 * pixels[:, 2]
+    ink = np.where(luma[:, None] > 110, 0.0, 255.0)
+    picture[on_line] = np.round(0.25 * pixels + 0.75 * ink).astype(np.uint8)
+
+
+def _row_name(index: int) -> str:
+    letters = string.ascii_uppercase
+    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
+
+
+def _add_margin_labels(picture: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    margin = max(18, picture.shape[1] // 40)
+    h, w = picture.shape[:2]
+    sheet = Image.new("RGB", (w + margin, h + margin), "white")
+    sheet.paste(Image.fromarray(picture), (margin, margin))
+    draw = ImageDraw.Draw(sheet)
+    try:
+        font = ImageFont.load_default(size=int(margin * 0.6))
+    except TypeError:  # pragma: no cover - old Pillow without scalable default font
+        font = ImageFont.load_default()
+    # a last, partial square (canvas not a multiple of the spacing) gets a label too
+    edges_x = np.append(xs, w) if xs[-1] < w - 1 else xs
+    edges_y = np.append(ys, h) if ys[-1] < h - 1 else ys
+    for i, (a, b) in enumerate(zip(edges_x[:-1], edges_x[1:])):
+        draw.text((margin + (a + b) / 2, margin / 2), str(i + 1), fill="black", font=font, anchor="mm")
+    for i, (a, b) in enumerate(zip(edges_y[:-1], edges_y[1:])):
+        draw.text((margin / 2, margin + (a + b) / 2), _row_name(i), fill="black", font=font, anchor="mm")
+    return np.asarray(sheet)

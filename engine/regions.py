@@ -1,0 +1,80 @@
+"""Label-image helpers shared by the steps, the paint-by-numbers sheet and the value study.
+
+A *label image* is an ``H×W`` int array of palette indices (``0…K-1``). These functions
+simplify it the way a painter simplifies a motif: a majority (mode) filter that keeps
+the dominant colour of each neighbourhood, and merging of regions too small to paint.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+
+def odd_window(size: float, minimum: int = 3) -> int:
+    """Nearest odd window size ≥ ``minimum`` (filters centred on a pixel need odd sides)."""
+    size = max(int(round(size)), minimum)
+    return size if size % 2 else size + 1
+
+
+def mode_filter(labels: np.ndarray, size: int, n_labels: int | None = None) -> np.ndarray:
+    """Majority filter: each pixel takes the most frequent label in its ``size×size`` window.
+
+    Cost is one box filter per label (each O(pixels), whatever ``size``), so large
+    windows for block-in shapes are as cheap as small ones for smoothing borders. Ties
+    go to the lower label, so the result is deterministic.
+    """
+    labels = np.asarray(labels)
+    if size <= 1 or labels.size == 0:
+        return labels.copy()
+    n_labels = int(labels.max()) + 1 if n_labels is None else n_labels
+    best_score = np.full(labels.shape, -1.0, dtype=np.float32)
+    best = np.zeros(labels.shape, dtype=np.int32)
+    present = np.flatnonzero(np.bincount(labels.ravel(), minlength=n_labels))
+    for value in present:
+        score = ndimage.uniform_filter((labels == value).astype(np.float32), size=size, mode="nearest")
+        better = score > best_score + 1e-6
+        best[better] = value
+        best_score[better] = score[better]
+    return best
+
+
+def connected_regions(labels: np.ndarray) -> tuple[np.ndarray, int]:
+    """Connected regions of equal label (4-connectivity): ``(region ids 0…n-1, n)``."""
+    from skimage.measure import label as skimage_label
+
+    regions, count = skimage_label(labels + 1, background=0, connectivity=1, return_num=True)
+    return (regions - 1).astype(np.int32), int(count)
+
+
+def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 8) -> np.ndarray:
+    """Relabel regions smaller than ``min_area`` px with the colour of the nearest large region.
+
+    Each round fills every small region's pixels from the nearest pixel of a large
+    region (one Euclidean distance transform for all of them), then recomputes the
+    regions, since a filled pixel joins its neighbour. The largest region always stays,
+    so a picture made only of tiny regions collapses to one colour rather than nothing.
+    """
+    labels = np.asarray(labels).copy()
+    if min_area <= 1:
+        return labels
+    for _ in range(max_rounds):
+        regions, count = connected_regions(labels)
+        areas = np.bincount(regions.ravel(), minlength=count)
+        small_regions = areas < min_area
+        if not small_regions.any():
+            break
+        if small_regions.all():
+            small_regions[np.argmax(areas)] = False
+        small = small_regions[regions]
+        nearest = ndimage.distance_transform_edt(small, return_distances=False, return_indices=True)
+        labels = labels[tuple(nearest)]
+    return labels
+
+
+def boundary_mask(regions: np.ndarray) -> np.ndarray:
+    """True where a pixel's right or lower neighbour belongs to another region."""
+    edge = np.zeros(regions.shape, dtype=bool)
+    edge[:, :-1] |= regions[:, :-1] != regions[:, 1:]
+    edge[:-1, :] |= regions[:-1, :] != regions[1:, :]
+    return edge
