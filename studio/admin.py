@@ -5,7 +5,8 @@ from django.utils.html import format_html
 
 from studio.models import Generation, Job, Project, StyleImage, User
 from studio.styles import refresh_style_thumbnail
-from studio.uploads import normalise_upload
+from studio.forms import ImageUploadField
+from studio.uploads import NormalisedImage
 
 admin.site.site_header = "Painting Assistant administration"
 
@@ -28,16 +29,16 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 class StyleImageForm(forms.ModelForm):
+    # The same upload rules as users' photos, normalised the same way.
+    image = ImageUploadField(widget=forms.ClearableFileInput)
+
     class Meta:
         model = StyleImage
         fields = ("name", "slug", "description", "image", "active", "is_default", "display_order")
 
     def clean_image(self):
         image = self.cleaned_data["image"]
-        if image and hasattr(image, "content_type"):  # a new upload: same rules as users' photos
-            normalised = normalise_upload(image)
-            return normalised.content
-        return image
+        return image.content if isinstance(image, NormalisedImage) else image
 
 
 @admin.register(StyleImage)

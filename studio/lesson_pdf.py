@@ -16,7 +16,12 @@ from django.urls import Resolver404, resolve
 
 def render_pdf(html: str, generation, base_url: str, paper: str = "A4") -> bytes:
     """PDF bytes of the print page's ``html``; ``paper`` is a CSS page size (A4, letter)."""
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
+
+    # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+    # our own images are never truncated, and uploads must stay strict: switch it back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     page = CSS(string=f"@page {{ size: {paper}; margin: 14mm; }}")
     return HTML(string=html, base_url=base_url, url_fetcher=storage_fetcher(generation)).write_pdf(stylesheets=[page])

@@ -21,10 +21,10 @@ def refresh_style_thumbnail(style: StyleImage) -> None:
         style.thumbnail.storage.delete(old)
 
 
-def install_default_styles(log=print) -> list[StyleImage]:
+def install_default_styles(log=print, size: int = BUILT_IN_SIZE) -> list[StyleImage]:
     """Render and install the built-in brush-stroke styles that are missing (idempotent).
 
-    Styles already installed (by slug) are left as the administrators keep them:
+    ``size``: side of the rendered square images in px. Styles already installed (by slug) are left as the administrators keep them:
     renamed, reordered or retired. The first built-in style becomes the default only
     when no style is the default yet.
     """
@@ -35,7 +35,7 @@ def install_default_styles(log=print) -> list[StyleImage]:
         if StyleImage.objects.filter(slug=spec.slug).exists():
             continue
         log(f"rendering style “{spec.name}”")
-        image = render_style(spec.slug, size=BUILT_IN_SIZE)
+        image = render_style(spec.slug, size=size)
         with transaction.atomic():
             style = StyleImage(name=spec.name, slug=spec.slug, description=spec.description, display_order=(order + 1) * 10)
             style.is_default = order == 0 and not StyleImage.objects.filter(is_default=True).exists()

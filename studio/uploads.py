@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from engine.imageio import pil_to_rgb_array
 
@@ -77,6 +77,9 @@ def normalise_upload(upload) -> NormalisedImage:
             params={"w": width, "h": height},
         )
     source_format = image.format
+    # WeasyPrint (the PDF lesson) turns this Pillow-wide switch on when imported; a
+    # truncated upload must fail to decode here, whatever was imported before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.seek(0)  # GIF/TIFF: first frame only
         image.load()

@@ -16,6 +16,7 @@ from tests.studio.conftest import (  # noqa: F401  (fixtures shared with the stu
     make_project,
     make_user,
     redis_server,
+    styles,
     worker_process,
 )
 

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
 from studio.models import Project
-from studio.styles import install_default_styles
+
 
 
 def new_project(page, shared_data, title="Puppy"):
@@ -48,8 +48,7 @@ def watch_progress(page, timeout=180):
     return seen
 
 
-def test_from_sign_up_to_a_printed_lesson_plan(page, sign_up, shared_data, worker_process, tmp_path):
-    install_default_styles(log=lambda text: None)
+def test_from_sign_up_to_a_printed_lesson_plan(page, sign_up, shared_data, worker_process, styles, tmp_path):
     sign_up("painter")
     new_project(page, shared_data)
     start_painting(page, preset="Standard", size="96")
@@ -82,8 +81,7 @@ def test_from_sign_up_to_a_printed_lesson_plan(page, sign_up, shared_data, worke
     expect(page.locator(".generation-card .badge.succeeded")).to_have_count(1)
 
 
-def test_a_failed_painting_shows_its_error_and_retry_works(page, sign_up, shared_data, worker_process):
-    install_default_styles(log=lambda text: None)
+def test_a_failed_painting_shows_its_error_and_retry_works(page, sign_up, shared_data, worker_process, styles):
     sign_up("unlucky")
     new_project(page, shared_data)
     project = Project.objects.get()
@@ -97,8 +95,7 @@ def test_a_failed_painting_shows_its_error_and_retry_works(page, sign_up, shared
     expect(page.get_by_role("heading", name=re.compile("Palette: \\d+ colours"))).to_be_visible(timeout=180_000)
 
 
-def test_cancel_stops_a_running_painting(page, sign_up, shared_data, worker_process):
-    install_default_styles(log=lambda text: None)
+def test_cancel_stops_a_running_painting(page, sign_up, shared_data, worker_process, styles):
     sign_up("impatient")
     new_project(page, shared_data)
     start_painting(page, preset="Fine (for prints)", size="512")

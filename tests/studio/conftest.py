@@ -127,3 +127,14 @@ def make_project():
         return project
 
     return make
+
+
+SMALL_STYLE = 160  # px: built-in styles rendered small keep the tests fast
+
+
+@pytest.fixture
+def styles(db):
+    """The built-in styles, installed as ./run does (rendered small)."""
+    from studio.styles import install_default_styles
+
+    return install_default_styles(log=lambda text: None, size=SMALL_STYLE)

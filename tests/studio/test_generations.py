@@ -8,14 +8,10 @@ from django.urls import reverse
 from studio import services
 from studio.models import Generation, Job, LessonFile, PaintingStep, PaletteColor, StyleImage
 from studio.styles import install_default_styles
-from tests.studio.conftest import image_bytes, run_worker_burst, upload
+from tests.studio.conftest import SMALL_STYLE, image_bytes, run_worker_burst, upload
 
 TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 
-
-@pytest.fixture
-def styles(db):
-    return install_default_styles(log=lambda text: None)
 
 
 @pytest.fixture
@@ -34,7 +30,7 @@ def test_default_styles_install_once_with_one_default(styles):
     assert StyleImage.objects.filter(is_default=True).count() == 1
     default = StyleImage.default()
     assert default.slug == styles[0].slug and default.thumbnail and default_storage.exists(default.image.name)
-    assert (default.width, default.height) == (768, 768)
+    assert (default.width, default.height) == (SMALL_STYLE, SMALL_STYLE)
 
 
 @pytest.mark.django_db

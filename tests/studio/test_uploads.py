@@ -31,8 +31,12 @@ def test_empty_file_is_refused():
     assert refused(b"").code == "empty"
 
 
-def test_truncated_jpeg_is_refused():
-    data = image_bytes(size=(400, 300), color=(10, 200, 30))
+def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported(monkeypatch):
+    from PIL import ImageFile
+
+    # Importing WeasyPrint (PDF lessons) turns on this Pillow-wide switch.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+
     # Random-looking content so the truncation cuts real scan data.
     noisy = Image.effect_noise((400, 300), 80).convert("RGB")
     buffer = io.BytesIO()
