@@ -68,7 +68,8 @@ class GenerationForm(forms.Form):
         required=False, label="…or upload your own style image",
         help_text="Used only for this generation and visible only to you.",
     )
-    preset = forms.ChoiceField(choices=Generation.Preset.choices, initial=Generation.Preset.STANDARD, widget=forms.RadioSelect)
+    # Quick first: a preview in seconds on a CPU; Standard at 512 px takes minutes.
+    preset = forms.ChoiceField(choices=Generation.Preset.choices, initial=Generation.Preset.QUICK, widget=forms.RadioSelect)
     output_size = forms.IntegerField(
         min_value=64, max_value=2048, initial=512, label="Painting size (long side, px)",
         help_text="512 px is a good start; larger takes much longer.",
@@ -108,12 +109,28 @@ class GenerationForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("style") and not cleaned.get("custom_style") and "custom_style" not in self.errors:
             raise forms.ValidationError("Pick one of the styles or upload your own style image.")
+        if cleaned.get("preset") and cleaned.get("output_size"):
+            self._check_time_limit(cleaned["preset"], cleaned["output_size"])
         if self.user is not None and active_generations(self.user).count() >= MAX_ACTIVE_GENERATIONS:
             raise forms.ValidationError(
                 f"You already have {MAX_ACTIVE_GENERATIONS} paintings in progress. Wait for one to finish "
                 "(or cancel one) before starting another."
             )
         return cleaned
+
+    def _check_time_limit(self, preset: str, size: int) -> None:
+        """Refuse runs the transfer queue would kill for taking too long."""
+        from django.conf import settings
+
+        from studio.services import estimate_seconds
+
+        limit = settings.RQ_QUEUES["transfer"]["DEFAULT_TIMEOUT"]
+        estimate = estimate_seconds(preset, size)
+        if estimate > 0.8 * limit:
+            raise forms.ValidationError(
+                f"{Generation.Preset(preset).label} at {size} px would take about {estimate / 3600:.1f} h on this "
+                f"server, over its {limit / 3600:g} h limit. Choose a smaller size or a faster preset."
+            )
 
     def generation_parameters(self) -> dict:
         data = self.cleaned_data

@@ -167,3 +167,13 @@ def test_deleting_a_generation_deletes_its_files(alice_client, project, styles):
     assert not Generation.objects.exists() and not Job.objects.filter(kind="generation").exists()
     assert not any(default_storage.exists(name) for name in names)
     assert default_storage.exists(project.photo.name)
+
+
+@pytest.mark.django_db
+def test_runs_longer_than_the_queue_allows_are_refused(alice_client, project, styles, settings):
+    settings.RQ_QUEUES = {**settings.RQ_QUEUES, "transfer": {**settings.RQ_QUEUES["transfer"], "DEFAULT_TIMEOUT": 3600}}
+    response = alice_client.post(
+        reverse("studio:generation-create", args=[project.pk]), form_data(styles[0], preset="fine", output_size=2048)
+    )
+    assert response.status_code == 200 and not Generation.objects.exists()
+    assert "over its 1 h limit" in response.content.decode()
