@@ -86,19 +86,19 @@ class Generation(models.Model):
 
     def clear_results(self):
         """Forget the outputs of a previous run (before a retry)."""
+        from django.db import transaction
+
         from studio.storage_paths import delete_files
 
         files = [f for f in (self.preview, self.result) if f]
         for related in (self.palette_colors_set, self.steps, self.lesson_files):
-            for obj in related.all():
-                files.extend(obj.stored_files())
-                obj.delete()
+            related.all().delete()  # their post_delete signal removes their files on commit
         self.preview = self.result = ""
         self.timings = {}
         self.weights_used = ""
         self.demo_quality = False
         self.save()
-        delete_files(files)
+        transaction.on_commit(lambda: delete_files(files))
 
 
 class PaletteColor(models.Model):
