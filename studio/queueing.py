@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # A row may exist a moment before its RQ job does (enqueued on commit).
 ENQUEUE_GRACE = timedelta(seconds=60)
+# A job just taken by a worker may not name its worker yet, and a worker's key lives
+# ~90 s past its last heartbeat: only call a worker dead after this long without news.
+WORKER_GRACE = timedelta(seconds=30)
 
 
 def enqueue(func: str, *, owner, kind: str, queue: str = "default", project=None, args=(), job=None) -> Job:
@@ -138,10 +141,9 @@ def reconcile(job: Job) -> Job:
         rq_job = _fetch(job)
         rq_status = rq_job.get_status() if rq_job is not None else None
         worker_alive = True
-        if rq_status == RQStatus.STARTED:
-            name = rq_job.worker_name
-            worker_alive = bool(name) and Worker.find_by_key(
-                Worker.redis_worker_namespace_prefix + name, connection=_connection(job.queue)
+        if rq_status == RQStatus.STARTED and rq_job.worker_name:
+            worker_alive = Worker.find_by_key(
+                Worker.redis_worker_namespace_prefix + rq_job.worker_name, connection=_connection(job.queue)
             ) is not None
     except Exception:  # Redis down: say nothing new rather than guess
         logger.warning("cannot reach Redis to reconcile job %s", job.pk, exc_info=True)
@@ -160,7 +162,7 @@ def reconcile(job: Job) -> Job:
         verdict = (Job.Status.CANCELLED, "Cancelled.")
     elif rq_status == RQStatus.FINISHED:
         verdict = (Job.Status.FAILED, "The job ended without recording a result.")
-    elif rq_status == RQStatus.STARTED and not worker_alive:
+    elif rq_status == RQStatus.STARTED and not worker_alive and _silent_for(job) > WORKER_GRACE:
         verdict = (Job.Status.FAILED, "The worker running this job stopped unexpectedly. Retry it.")
     if verdict:
         status, message = verdict
@@ -171,6 +173,11 @@ def reconcile(job: Job) -> Job:
             logger.warning("job %s reconciled with RQ: %s", job.pk, message)
         job.refresh_from_db()
     return job
+
+
+def _silent_for(job: Job) -> timedelta:
+    """Time since the job's last sign of life (progress report, start or creation)."""
+    return timezone.now() - (job.heartbeat_at or job.started_at or job.created_at)
 
 
 def cancel(job: Job) -> Job:

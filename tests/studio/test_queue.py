@@ -75,7 +75,12 @@ def test_reconcile_marks_a_job_whose_worker_died_as_failed(alice, make_project):
     # What a killed worker leaves behind: the job started by a worker whose key has expired.
     rq_job.set_status("started")
     connection.hset(rq_job.key, "worker_name", "gone-worker")
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    job.refresh_from_db()
+    queueing.reconcile(job)
+    assert job.status == Job.Status.RUNNING  # heard from moments ago: not yet declared dead
+    silent = timezone.now() - queueing.WORKER_GRACE * 2
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=silent)
     job.refresh_from_db()
     queueing.reconcile(job)
     assert job.status == Job.Status.FAILED
@@ -89,6 +94,14 @@ def test_reconcile_marks_a_job_lost_by_redis(alice, make_project):
     job.refresh_from_db()
     queueing.reconcile(job)
     assert job.status == Job.Status.FAILED and "lost" in job.message
+
+
+def test_reconcile_waits_while_a_just_started_job_names_no_worker_yet(alice, make_project):
+    project = make_project(alice)
+    job = queueing.enqueue("studio.jobs.project_thumbnail", owner=alice, project=project, kind="thumbnail", args=(str(project.pk),))
+    RQJob.fetch(str(job.pk), connection=django_rq.get_connection("default")).set_status("started")
+    queueing.reconcile(job)
+    assert job.status == Job.Status.QUEUED
 
 
 def test_reconcile_leaves_a_fresh_queued_job_alone(alice, make_project):
