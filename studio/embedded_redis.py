@@ -6,7 +6,6 @@ data and socket live under the given directory. This is the real server, not a m
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -93,8 +92,3 @@ class EmbeddedRedis:
     def __exit__(self, *exc):
         self.stop()
 
-
-def env_with_redis(url: str) -> dict:
-    env = dict(os.environ)
-    env["REDIS_URL"] = url
-    return env

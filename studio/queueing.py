@@ -34,14 +34,20 @@ ENQUEUE_GRACE = timedelta(seconds=60)
 WORKER_GRACE = timedelta(seconds=30)
 
 
-def enqueue(func: str, *, owner, kind: str, queue: str = "default", project=None, args=(), job=None) -> Job:
-    """Create (or re-use, for a retry) a Job row and enqueue ``func(job_id, *args)`` after commit."""
-    if job is None:
-        job = Job.objects.create(owner=owner, project=project, kind=kind, queue=queue)
+def enqueue(func: str, *, owner, kind: str, queue: str = "default", project=None, args=()) -> Job:
+    """Create a Job row and enqueue ``func(job_id, *args)`` after the transaction commits."""
+    job = Job.objects.create(owner=owner, project=project, kind=kind, queue=queue)
+    return enqueue_existing(job, func, args)
+
+
+def enqueue_existing(job: Job, func: str, args=()) -> Job:
+    """Enqueue ``func(job_id, *args)`` for an existing row (a new generation, a retry), after commit."""
     job_id = str(job.pk)
 
     def send():
-        django_rq.get_queue(queue).enqueue(func, job_id, *args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400)
+        django_rq.get_queue(job.queue).enqueue(
+            func, job_id, *args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400
+        )
 
     transaction.on_commit(send)
     return job

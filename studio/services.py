@@ -32,8 +32,7 @@ def start_generation(project, custom_style=None, **parameters) -> Generation:
             generation.custom_style_label = (getattr(custom_style, "label", "") or "")[:255]
             generation.custom_style.save(custom_style.content.name, custom_style.content, save=False)
         generation.save()
-        queueing.enqueue(GENERATION_JOB, owner=project.owner, kind="generation", queue="transfer",
-                         job=job, args=(str(generation.pk),))
+        queueing.enqueue_existing(job, GENERATION_JOB, args=(str(generation.pk),))
     return generation
 
 
@@ -42,8 +41,7 @@ def retry_generation(generation: Generation) -> Generation:
     with transaction.atomic():
         generation.clear_results()
         queueing.reset_for_retry(generation.job)
-        queueing.enqueue(GENERATION_JOB, owner=generation.owner, kind="generation", queue="transfer",
-                         job=generation.job, args=(str(generation.pk),))
+        queueing.enqueue_existing(generation.job, GENERATION_JOB, args=(str(generation.pk),))
     return generation
 
 

@@ -2,7 +2,6 @@ import uuid
 
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from studio.models.jobs import Job
 from studio.models.styles import StyleImage
@@ -60,26 +59,14 @@ class Generation(models.Model):
         return reverse("studio:generation-detail", args=[self.pk])
 
     @property
-    def owner(self):
-        return self.project.owner
-
-    @property
     def style_name(self) -> str:
         if self.custom_style:
             return f"Your style ({self.custom_style_label or 'uploaded'})"
         return self.style.name if self.style else "—"
 
     @property
-    def status(self) -> str:
-        return self.job.status
-
-    @property
     def stage_label(self) -> str:
         return self.Stage(self.job.stage).label if self.job.stage in self.Stage.values else ""
-
-    @cached_property
-    def files_by_name(self) -> dict:
-        return {f.name: f for f in self.lesson_files.all()}
 
     def stored_files(self):
         return [f for f in (self.custom_style, self.preview, self.result) if f]
