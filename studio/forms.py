@@ -94,7 +94,7 @@ class GenerationForm(forms.Form):
         return [self[name] for name in self.ADVANCED]
 
     def clean_canvas(self):
-        from engine.grid import parse_canvas
+        from engine.lesson.grid import parse_canvas
 
         text = self.cleaned_data["canvas"].strip().replace(" ", "")
         try:

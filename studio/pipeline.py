@@ -62,8 +62,8 @@ def run_generation(job_id: str, generation_id: str) -> None:
 
 
 def _transfer(generation: Generation, reporter: JobReporter) -> np.ndarray:
-    from engine.transfer import TransferCancelled, TransferSettings, run_transfer
-    from engine.vgg import WeightsUnavailableError, parse_weights
+    from engine.transfer.stylize import TransferCancelled, TransferSettings, run_transfer
+    from engine.transfer.vgg import WeightsUnavailableError, parse_weights
 
     content = read_rgb(generation.project.photo)
     style = read_rgb(generation.custom_style if generation.custom_style else generation.style.image)
@@ -106,7 +106,7 @@ def _save_preview(generation: Generation, image: np.ndarray) -> None:
 
 
 def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter, timings: dict) -> None:
-    from engine.lesson import build_lesson
+    from engine.lesson.build import build_lesson
 
     stage_started = {"t": time.monotonic(), "name": "palette"}
 
@@ -151,7 +151,7 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
 
 def oriented_canvas(canvas: str, shape) -> str:
     """The canvas turned to the painting's orientation (a 40x30cm canvas for a portrait is 30x40cm)."""
-    from engine.grid import parse_canvas
+    from engine.lesson.grid import parse_canvas
 
     width, height, unit = parse_canvas(canvas)
     portrait_picture = shape[0] > shape[1]

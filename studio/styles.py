@@ -28,7 +28,7 @@ def install_default_styles(log=print, size: int = BUILT_IN_SIZE) -> list[StyleIm
     renamed, reordered or retired. The first built-in style becomes the default only
     when no style is the default yet.
     """
-    from engine.styles import DEFAULT_STYLES, render_style
+    from engine.strokes.styles import DEFAULT_STYLES, render_style
 
     installed = []
     for order, spec in enumerate(DEFAULT_STYLES):

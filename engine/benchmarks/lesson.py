@@ -94,9 +94,9 @@ def run(args) -> int:
     import numpy as np
     from tqdm import tqdm
 
-    from engine.colorspace import mean_palette_delta_e
-    from engine.lesson import build_lesson
-    from engine.palette import extract
+    from engine.color.spaces import mean_palette_delta_e
+    from engine.lesson.build import build_lesson
+    from engine.lesson.palette import extract
 
     if args.size < 32:
         raise ValueError(f"--size must be at least 32 px; got {args.size}.")

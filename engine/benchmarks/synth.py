@@ -47,7 +47,7 @@ def run(args) -> int:
 
     from engine.cli._common import print_json
     from engine.cli.synth import painting_seed, write_painting
-    from engine.synth import paint, stroke_layers
+    from engine.strokes.synth import paint, stroke_layers
 
     if args.count < 1:
         raise ValueError(f"--count must be at least 1, got {args.count}.")

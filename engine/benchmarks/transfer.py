@@ -40,8 +40,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from engine import style_losses, vgg
-    from engine.transfer import TransferSettings, run_transfer
+    from engine.transfer import losses as style_losses, vgg
+    from engine.transfer.stylize import TransferSettings, run_transfer
 
     if args.baseline_steps < 1:
         raise ValueError("--baseline-steps must be at least 1.")
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         "baseline_content_loss": baseline_loss["content_loss"],
         "baseline_style_loss": baseline_loss["style_loss"],
         "engine_preset": args.preset,
-        "engine_steps": engine.steps,
+        "engine_steps": engine.lesson.steps,
         "engine_seconds": engine_seconds,
         "engine_seconds_runs": engine_runs,
         "baseline_cpu_seconds": baseline_cpu if full else baseline_cpu / args.baseline_steps * 2000,

@@ -43,7 +43,7 @@ def run_predict(args) -> int:
     import numpy as np
 
     from engine.imageio import load_image, save_image
-    from engine.layers import layer_index_image, predict_layers
+    from engine.strokes.layers import layer_index_image, predict_layers
 
     if not args.image.is_file():
         raise ValueError(f"image {args.image} does not exist.")
@@ -67,7 +67,7 @@ def run_predict(args) -> int:
 
 def run_evaluate(args) -> int:
     from engine.cli._common import print_json
-    from engine.layers import evaluate
+    from engine.strokes.layers_eval import evaluate
 
     result = evaluate(args.dataset, limit=args.limit, progress=True)
     if args.json:
@@ -84,8 +84,8 @@ def run_evaluate(args) -> int:
 
 
 def run_train(args) -> int:
-    from engine.layers import WEIGHTS_PATH
-    from engine.layers_train import train
+    from engine.strokes.layers import WEIGHTS_PATH
+    from engine.strokes.layers_train import train
 
     report = train(args.dataset, args.out or WEIGHTS_PATH, limit=args.limit, progress=True)
     print(json.dumps(report, indent=2))

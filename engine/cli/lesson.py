@@ -31,8 +31,8 @@ def run(args) -> int:
     from tqdm import tqdm
 
     from engine.cli.palette import read_picture
-    from engine.grid import parse_canvas
-    from engine.lesson import build_lesson
+    from engine.lesson.grid import parse_canvas
+    from engine.lesson.build import build_lesson
 
     canvas = parse_canvas(args.canvas)  # fail on a bad size before reading the picture
     picture = read_picture(args.image)

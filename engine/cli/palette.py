@@ -33,14 +33,14 @@ def read_picture(path: Path):
 
 
 def run(args) -> int:
-    from engine.palette import extract
+    from engine.lesson.palette import extract
 
     if args.output is not None and args.output.suffix.lower() not in (".svg", ".png"):
         raise ValueError(f"-o must name a .svg or .png file; got {args.output}.")
     picture = read_picture(args.image)
     palette = extract(picture, args.colors)
     if args.output is not None:
-        from engine.charts import palette_chart_png, palette_chart_svg
+        from engine.lesson.charts import palette_chart_png, palette_chart_svg
         from engine.imageio import save_image
 
         args.output.parent.mkdir(parents=True, exist_ok=True)

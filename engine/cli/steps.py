@@ -27,8 +27,8 @@ def run(args) -> int:
 
     from engine.cli.palette import read_picture
     from engine.imageio import save_image
-    from engine.palette import extract_with_labels
-    from engine.steps import plan_steps
+    from engine.lesson.palette import extract_with_labels
+    from engine.lesson.steps import plan_steps
 
     picture = read_picture(args.image)
     with tqdm(total=3, desc="steps", unit="stage", leave=False) as bar:

@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from engine import imageio
-    from engine.transfer import TransferSettings, run_transfer
-    from engine.vgg import WeightsUnavailableError
+    from engine.transfer.stylize import TransferSettings, run_transfer
+    from engine.transfer.vgg import WeightsUnavailableError
 
     overrides = {
         "size": args.size, "weights": args.weights, "seed": args.seed,

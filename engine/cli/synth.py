@@ -40,7 +40,7 @@ def write_painting(out_dir: Path, index: int, size: int, set_seed: int, grid_sca
     import numpy as np
 
     from engine.imageio import save_image
-    from engine.synth import paint
+    from engine.strokes.synth import paint
 
     seed = painting_seed(set_seed, index)
     painting = paint((size, size), seed=seed, grid_scale=grid_scale)

@@ -1,0 +1,180 @@
+"""Paint-by-numbers sheet: outlined regions, each labelled with its palette number.
+
+From the quantised picture: borders are smoothed with a majority filter, regions
+smaller than ``min_area`` are merged into their nearest neighbour (they could not be
+painted nor numbered), each region gets its number at the point farthest from its
+border (the maximum of a distance transform, so the label is always inside the region
+and the font fits the room there), and outlines are traced as sub-pixel contours.
+The SVG has the picture's pixel size as user units, with the numbered colour key below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+from scipy import ndimage
+
+from engine.color.names import plain_words
+from engine.color.spaces import rgb_to_lab
+from engine.lesson.regions import boundary_mask, connected_regions, merge_small_regions, mode_filter, odd_window
+
+MIN_FONT = 5.0  # px (picture pixels): smaller numbers could not be read on paper
+MAX_FONT = 22.0
+OUTLINE = "#6b6b6b"
+KEY_ROW = 26  # px per row of the colour key
+
+
+@dataclass
+class Sheet:
+    """A paint-by-numbers sheet.
+
+    ``labels``: H×W palette indices after simplification; ``regions``: H×W region ids
+    ``0…n-1``; per region: ``region_colors`` (palette index), ``label_points`` (row,
+    col), ``font_sizes`` (px).
+    """
+
+    palette: object
+    labels: np.ndarray = field(repr=False)
+    regions: np.ndarray = field(repr=False)
+    region_colors: np.ndarray = field(repr=False)
+    label_points: np.ndarray = field(repr=False)
+    font_sizes: np.ndarray = field(repr=False)
+
+    @property
+    def region_count(self) -> int:
+        return len(self.region_colors)
+
+    def preview(self) -> np.ndarray:
+        """The simplified picture in palette colours with region outlines (H×W×3 uint8)."""
+        picture = self.palette.render(self.labels).copy()
+        picture[boundary_mask(self.regions)] = (107, 107, 107)
+        return picture
+
+    def svg(self, *, colored: bool = False, key: bool = True) -> str:
+        """The sheet as an SVG document: outlines and numbers (regions filled when ``colored``)."""
+        return _sheet_svg(self, colored=colored, key=key)
+
+
+def make_sheet(labels: np.ndarray, palette, *, min_area: int | None = None, smoothing: int | None = None) -> Sheet:
+    """Paint-by-numbers sheet from a quantised label image (``palette.quantize(picture)``).
+
+    ``min_area``: smallest region kept, in pixels (default: 1/2000 of the picture, at
+    least 12 px). ``smoothing``: majority-filter window for borders in px (default:
+    about 1/150 of the longer side, at least 3; 1 turns smoothing off).
+    """
+    labels = np.asarray(labels, dtype=np.int32)
+    if labels.ndim != 2 or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty H×W array; got shape {labels.shape}.")
+    if labels.min() < 0 or labels.max() >= len(palette):
+        raise ValueError(f"labels must lie in 0…{len(palette) - 1} for this palette.")
+    if min_area is None:
+        min_area = max(12, labels.size // 2000)
+    if min_area < 1:
+        raise ValueError(f"min_area must be at least 1 px; got {min_area}.")
+    if smoothing is None:
+        smoothing = odd_window(max(labels.shape) / 150)
+    simplified = mode_filter(labels, smoothing, len(palette)) if smoothing > 1 else labels.copy()
+    simplified = merge_small_regions(simplified, min_area)
+    regions, count = connected_regions(simplified)
+    index = np.arange(count)
+
+    # Distance to the nearest border (or picture edge): its maximum is the roomiest
+    # point of each region, and its value there is the radius a label may use.
+    inside = np.pad(~_any_boundary(regions), 1, constant_values=False)
+    distance = ndimage.distance_transform_edt(inside)[1:-1, 1:-1] + 0.5
+    points = np.array(ndimage.maximum_position(distance, regions, index), dtype=np.int32).reshape(-1, 2)
+    radius = distance[points[:, 0], points[:, 1]]
+    region_colors = simplified[points[:, 0], points[:, 1]]
+    digits = np.array([len(str(c + 1)) for c in region_colors])
+    # the number's box is ~0.6·size wide per digit and ~0.75·size tall: fit it in the circle
+    fonts = np.clip(2.0 * radius / np.hypot(0.6 * digits, 0.75), MIN_FONT, MAX_FONT)
+    return Sheet(palette, simplified, regions, region_colors, points, fonts)
+
+
+def _any_boundary(regions: np.ndarray) -> np.ndarray:
+    """True on both sides of every region border (so distances are measured from it)."""
+    edge = boundary_mask(regions)
+    edge[:, 1:] |= regions[:, 1:] != regions[:, :-1]
+    edge[1:, :] |= regions[1:, :] != regions[:-1, :]
+    return edge
+
+
+def _region_paths(regions: np.ndarray, count: int) -> list[str]:
+    """SVG path data tracing each region's outline (holes included, even-odd fill)."""
+    from skimage.measure import find_contours
+
+    paths = []
+    for region, box in enumerate(ndimage.find_objects(regions + 1, max_label=count)):
+        top, left = box[0].start - 1, box[1].start - 1
+        mask = np.pad(regions[box] == region, 1).astype(np.float32)
+        parts = []
+        for contour in find_contours(mask, 0.5):
+            contour = _drop_collinear(contour)
+            coords = " ".join(f"{x + left:.1f},{y + top:.1f}" for y, x in contour)
+            parts.append(f"M{coords}Z")
+        paths.append("".join(parts))
+    return paths
+
+
+def _drop_collinear(points: np.ndarray) -> np.ndarray:
+    """Keep only the corners of a contour; neighbouring regions share exact borders still."""
+    if len(points) < 3:
+        return points
+    before, after = points[1:-1] - points[:-2], points[2:] - points[1:-1]
+    turn = np.abs(before[:, 0] * after[:, 1] - before[:, 1] * after[:, 0]) > 1e-9
+    return np.concatenate([points[:1], points[1:-1][turn], points[-1:]])
+
+
+def _sheet_svg(sheet: Sheet, *, colored: bool, key: bool) -> str:
+    height, width = sheet.regions.shape
+    palette = sheet.palette
+    used = sorted(set(int(c) for c in sheet.region_colors))
+    columns = max(1, min(4, width // 180))
+    key_rows = -(-len(used) // columns) if key else 0
+    key_top = height + 16
+    total_height = key_top + key_rows * KEY_ROW + 8 if key else height
+    stroke = max(0.5, max(width, height) / 1000)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total_height}" '
+        f'viewBox="0 0 {width} {total_height}" font-family="Helvetica, Arial, sans-serif">',
+        f'<rect width="{width}" height="{total_height}" fill="#ffffff"/>',
+        '<g fill-rule="evenodd" stroke-linejoin="round">',
+    ]
+    for region, path in enumerate(_region_paths(sheet.regions, sheet.region_count)):
+        fill = palette[int(sheet.region_colors[region])].hex if colored else "none"
+        out.append(f'<path d="{path}" fill="{fill}" stroke="{OUTLINE}" stroke-width="{stroke:.2f}"/>')
+    out.append("</g>")
+    out.append('<g text-anchor="middle" dominant-baseline="central" fill="#404040">')
+    light = palette.lab[:, 0] > 55
+    for (row, col), size, color in zip(sheet.label_points, sheet.font_sizes, sheet.region_colors):
+        ink = "" if not colored or light[color] else ' fill="#ffffff"'  # readable on dark paint
+        out.append(f'<text x="{col + 0.5}" y="{row + 0.5}" font-size="{size:.1f}"{ink}>{int(color) + 1}</text>')
+    out.append("</g>")
+    if key:
+        out.append(_key_svg(palette, used, columns, width, key_top))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _key_svg(palette, used: list[int], columns: int, width: int, top: int) -> str:
+    column_width = width / columns
+    rows = -(-len(used) // columns)
+    out = ['<g font-size="12">']
+    for i, index in enumerate(used):
+        color = palette[index]
+        x = (i // rows) * column_width + 4
+        y = top + (i % rows) * KEY_ROW
+        ink = "#000000" if rgb_to_lab(np.array(color.rgb, dtype=np.uint8))[0] > 55 else "#ffffff"
+        out.append(f'<rect x="{x:.1f}" y="{y}" width="30" height="20" fill="{color.hex}" stroke="#444444" stroke-width="0.6"/>')
+        out.append(
+            f'<text x="{x + 15:.1f}" y="{y + 10}" text-anchor="middle" dominant-baseline="central" '
+            f'font-weight="bold" fill="{ink}">{color.number}</text>'
+        )
+        out.append(
+            f'<text x="{x + 36:.1f}" y="{y + 10}" dominant-baseline="central">'
+            f"{escape(plain_words(color.name))} {color.hex}</text>"
+        )
+    out.append("</g>")
+    return "\n".join(out)

@@ -1,0 +1,10 @@
+"""Brush strokes: rendering them, synthetic paintings made of them, and their layers.
+
+:mod:`~engine.strokes.render` draws one stroke; :mod:`~engine.strokes.synth` paints random
+synthetic paintings whose strokes each record their depth layer (ground truth);
+:mod:`~engine.strokes.styles` renders the built-in brush-stroke style images;
+:mod:`~engine.strokes.layers` decomposes a painting into layers (occlusion cues from
+:mod:`~engine.strokes.layers_regions`, weights trained by
+:mod:`~engine.strokes.layers_train`), scored by :mod:`~engine.strokes.layers_eval`.
+Depends on :mod:`engine.color` and :mod:`engine.imageio`.
+"""

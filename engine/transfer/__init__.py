@@ -1,0 +1,10 @@
+"""Style transfer: a photo repainted in a style image's manner (Gatys et al., VGG19).
+
+:mod:`~engine.transfer.stylize` runs a transfer (``run_transfer``, ``TransferSettings``
+and its presets); :mod:`~engine.transfer.vgg` loads VGG19 and its weights (ImageNet,
+offline from a package, or seeded random ones for tests); :mod:`~engine.transfer.losses`
+is the objective (the original project's, reproduced); :mod:`~engine.transfer.optimizers`
+holds L-BFGS-B and Adam; :mod:`~engine.transfer.original` is the original recipe kept as
+the baseline. Depends on :mod:`engine.color`, :mod:`engine.imageio`, Keras 3 (TensorFlow
+or JAX) and SciPy, imported only when a model is first built.
+"""

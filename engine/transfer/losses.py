@@ -1,0 +1,212 @@
+"""Losses of Gatys style transfer, written with ``keras.ops`` so any Keras backend runs them.
+
+The *original* loss is the one the original project minimised and the one every
+result is judged by: content layer ``block5_conv1``; style layers ``block1_conv2``,
+``block2_conv2``, ``block3_conv3``, ``block4_conv3``, ``block5_conv1`` weighted
+0.1/0.3/0.4/0.1/0.1; content loss Σ(ΔF)²/(4·H·W·C); layer style loss
+Σ(ΔGram)²/(4·(H·W·C)²); total = α·content + β·style with α = 1, β = 0.3.
+
+Grams here are divided by the number of positions H·W, which makes the layer style
+loss Σ(ΔG)²/(4·C²) *exactly* the original term when style and result have the same
+size, and still meaningful when the style image has another size than the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.transfer.vgg import LAYERS
+
+CONTENT_LAYER = "block5_conv1"
+STYLE_WEIGHTS = {
+    "block1_conv2": 0.1,
+    "block2_conv2": 0.3,
+    "block3_conv3": 0.4,
+    "block4_conv3": 0.1,
+    "block5_conv1": 0.1,
+}
+ALPHA = 1.0
+BETA = 0.3
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the result is pulled toward: content features and style Grams, computed once."""
+
+    content: object  # 1×h×w×C features of the content at CONTENT_LAYER
+    grams: tuple  # one C×C Gram per name in LAYERS (position-normalised)
+
+
+def gram_matrix(features):
+    """Position-normalised Gram matrix (C×C) of ``1×H×W×C`` (or ``H×W×C``) features."""
+    from keras import ops
+
+    channels = ops.shape(features)[-1]
+    flat = ops.reshape(features, (-1, channels))
+    positions = ops.cast(ops.shape(flat)[0], flat.dtype)
+    return ops.matmul(ops.transpose(flat), flat) / positions
+
+
+def content_loss(features, target):
+    """Σ(F − P)² / (4·H·W·C): the original content term (a quarter of the mean square)."""
+    from keras import ops
+
+    return ops.mean(ops.square(features - target)) / 4.0
+
+
+def layer_style_loss(gram, target_gram):
+    """Σ(G − A)² / (4·C²) for position-normalised Grams; the original layer style term."""
+    from keras import ops
+
+    return ops.mean(ops.square(gram - target_gram)) / 4.0
+
+
+def style_loss(feature_list, target_grams, layer_weights=STYLE_WEIGHTS):
+    """Weighted sum of layer style losses over ``LAYERS`` (weights by layer name)."""
+    total = 0.0
+    for name, features, target in zip(LAYERS, feature_list, target_grams):
+        weight = layer_weights.get(name, 0.0)
+        if weight:
+            total = total + weight * layer_style_loss(gram_matrix(features), target)
+    return total
+
+
+def total_variation(images):
+    """Mean squared difference between neighbouring pixels of ``N×H×W×3`` images in [0, 1]."""
+    from keras import ops
+
+    down = ops.mean(ops.square(images[:, 1:, :, :] - images[:, :-1, :, :]))
+    right = ops.mean(ops.square(images[:, :, 1:, :] - images[:, :, :-1, :]))
+    return down + right
+
+
+def compute_targets(extractor, content, style) -> Targets:
+    """Content features and style Grams for float32 RGB arrays in [0, 1] (H×W×3)."""
+    content_features = extractor(content[None])[LAYERS.index(CONTENT_LAYER)]
+    style_features = extractor(style[None])
+    return Targets(content_features, tuple(gram_matrix(f) for f in style_features))
+
+
+def original_loss_terms(extractor, image, targets: Targets) -> tuple:
+    """(content, style, total) of the original loss for ``1×H×W×3`` images (tensors)."""
+    features = extractor(image)
+    content = content_loss(features[LAYERS.index(CONTENT_LAYER)], targets.content)
+    style = style_loss(features, targets.grams)
+    return content, style, ALPHA * content + BETA * style
+
+
+def judge(extractor, image, content, style) -> dict:
+    """The original loss of ``image`` (uint8 or [0, 1] float RGB) for content and style.
+
+    As the original did, the style image is used at the result's size: callers pass
+    a style array already resized to ``image``'s shape when they want the exact
+    original normalisation.
+    """
+    image, content, style = (_unit_float(a) for a in (image, content, style))
+    targets = compute_targets(extractor, content, style)
+    terms = original_loss_terms(extractor, image[None], targets)
+    c, s, t = (float(np.asarray(v)) for v in terms)
+    return {"content_loss": c, "style_loss": s, "total_loss": t}
+
+
+def _unit_float(array) -> np.ndarray:
+    array = np.asarray(array)
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    return array.astype(np.float32)
+
+
+def tv_factor(targets: Targets, tv_weight: float, style_weight: float = BETA) -> float:
+    """Multiplier of :func:`total_variation` for a smoothing strength ``tv_weight``.
+
+    ``tv_weight`` × the loss of an image whose features are all zero: the loss scale
+    of these targets, so ``tv_weight`` means the same whatever the weights or images.
+    """
+    if not tv_weight:
+        return 0.0
+    from keras import ops
+
+    zero_content = float(np.asarray(ops.mean(ops.square(targets.content)))) / 4.0
+    zero_style = sum(
+        STYLE_WEIGHTS[name] * float(np.asarray(ops.mean(ops.square(g)))) / 4.0
+        for name, g in zip(LAYERS, targets.grams)
+    )
+    return tv_weight * (ALPHA * zero_content + style_weight * zero_style)
+
+
+def transfer_objective(extractor, images, targets: Targets, style_weight, smoothing):
+    """(loss, (content, style)) that the optimisers minimise, for ``1×H×W×3`` images.
+
+    α·content + ``style_weight``·style (the original loss when ``style_weight`` is β)
+    + ``smoothing``·total variation (see :func:`tv_factor`).
+    """
+    features = extractor(images)
+    content = content_loss(features[LAYERS.index(CONTENT_LAYER)], targets.content)
+    style = style_loss(features, targets.grams)
+    loss = ALPHA * content + style_weight * style + smoothing * total_variation(images)
+    return loss, (content, style)
+
+
+_compiled: dict = {}
+
+
+def value_and_grad(extractor, images, targets: Targets, style_weight=BETA, smoothing=0.0):
+    """Loss, (content, style) and d loss / d images of :func:`transfer_objective`.
+
+    Compiled (traced) once per extractor for every image size: targets and weights
+    are arguments, not constants baked into the graph, so later runs, scales and
+    sizes reuse the same graph.
+    """
+    key = id(extractor)
+    if key not in _compiled:
+        _compiled[key] = _compile(
+            lambda x, c, g, w, t: transfer_objective(extractor, x, Targets(c, g), w, t),
+            targets.grams)
+    scalars = np.asarray(style_weight, np.float32), np.asarray(smoothing, np.float32)
+    return _compiled[key](images, targets.content, tuple(targets.grams), *scalars)
+
+
+def _compile(loss_fn, reference_grams):
+    """``loss_fn(images, *rest) -> (loss, aux)`` → compiled ``f(images, *rest) -> (loss, aux, grad)``.
+
+    The only backend-specific code of the engine (TensorFlow or JAX); ``reference_grams``
+    give the layers' channel counts for TensorFlow's signature.
+    """
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        # Unknown spatial sizes in the signature: one trace serves every scale and size.
+        channels = [int(g.shape[-1]) for g in reference_grams]
+        signature = [
+            tf.TensorSpec([1, None, None, 3], tf.float32),
+            tf.TensorSpec([1, None, None, channels[LAYERS.index(CONTENT_LAYER)]], tf.float32),
+            tuple(tf.TensorSpec([c, c], tf.float32) for c in channels),
+            tf.TensorSpec([], tf.float32),
+            tf.TensorSpec([], tf.float32),
+        ]
+
+        @tf.function(input_signature=signature)
+        def compiled(images, *rest):
+            # Only the image is differentiated: don't record the VGG weights' reads.
+            with tf.GradientTape(watch_accessed_variables=False) as tape:
+                tape.watch(images)
+                loss, aux = loss_fn(images, *rest)
+            return loss, aux, tape.gradient(loss, images)
+
+        return lambda images, *rest: compiled(tf.convert_to_tensor(images), *rest)
+    if backend == "jax":
+        import jax
+
+        grad_fn = jax.jit(jax.value_and_grad(loss_fn, has_aux=True))
+
+        def compiled(images, *rest):
+            (loss, aux), grad = grad_fn(images, *rest)
+            return loss, aux, grad
+
+        return compiled
+    raise RuntimeError(f"style transfer supports the tensorflow and jax backends, not {backend}")
