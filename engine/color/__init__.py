@@ -1,8 +1,10 @@
-"""Colour: spaces, differences, clustering and names — the base every other subpackage uses.
+"""Colour: spaces, differences, clustering, ink and names — the base every other subpackage uses.
 
-:mod:`~engine.color.spaces` converts sRGB ↔ linear RGB, CIELAB, Oklab and YIQ luminance,
-and measures CIEDE2000 differences; :mod:`~engine.color.kmeans` clusters weighted colours;
+:mod:`~engine.color.spaces` holds every colour conversion of the engine (sRGB ↔ linear
+RGB, CIELAB, Oklab, YIQ and its luma, HSV) and the CIEDE2000 difference;
+:mod:`~engine.color.kmeans` is the engine's one k-means (weighted, any dimension);
 :mod:`~engine.color.luminance` separates luminance from chroma (colour-preserving style
 transfer); :mod:`~engine.color.names` names colours for people. Depends on NumPy only
-(and ``webcolors`` for the CSS3 name table); nothing else in the engine.
+(and ``webcolors`` for the CSS3 name table); nothing else in the engine. A new colour
+conversion goes into :mod:`~engine.color.spaces`, nowhere else.
 """

@@ -2,36 +2,69 @@
 
 The optimiser works on grey images (the photo's luminance and the style's, matched
 to the photo's mean and spread); the result's luminance is then recombined with the
-photo's chroma. YIQ keeps both conversions linear and cheap.
+photo's chroma. YIQ (:func:`engine.color.spaces.rgb_to_yiq`) keeps both conversions
+linear and cheap.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-RGB_TO_YIQ = np.array([[0.299, 0.587, 0.114],
-                       [0.596, -0.274, -0.322],
-                       [0.211, -0.523, 0.312]], dtype=np.float32)
-YIQ_TO_RGB = np.linalg.inv(RGB_TO_YIQ).astype(np.float32)
+from engine.color.spaces import RGB_TO_YIQ, luma, rgb_to_yiq, yiq_to_rgb
+
+__all__ = ["RGB_TO_YIQ", "grey", "matched_grey", "with_chroma_of"]
 
 
 def grey(image: np.ndarray) -> np.ndarray:
-    """H×W×3 grey image (float, [0, 1]) carrying ``image``'s luminance (Y of YIQ)."""
-    y = image @ RGB_TO_YIQ[0]
-    return np.repeat(y[..., None], 3, axis=-1)
+    """Grey image carrying ``image``'s luminance.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), float in [0, 1]
+        sRGB picture.
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), float in [0, 1]
+        The luma (Y of YIQ) repeated in the three channels.
+    """
+    return np.repeat(luma(image)[..., None], 3, axis=-1)
 
 
 def matched_grey(style: np.ndarray, photo_grey: np.ndarray) -> np.ndarray:
-    """The style's luminance shifted and stretched to the photo's mean and spread."""
-    y = style @ RGB_TO_YIQ[0]
+    """The style's luminance shifted and stretched to the photo's mean and spread.
+
+    Parameters
+    ----------
+    style : ndarray, shape (H1, W1, 3), float in [0, 1]
+        Style picture.
+    photo_grey : ndarray, shape (H2, W2, 3), float in [0, 1]
+        The photo's :func:`grey` image.
+
+    Returns
+    -------
+    ndarray, shape (H1, W1, 3), float in [0, 1]
+        Grey style whose luma has the photo's mean and standard deviation (clipped).
+    """
+    y = luma(style)
     target = photo_grey[..., 0]
     y = (y - y.mean()) / max(float(y.std()), 1e-6) * target.std() + target.mean()
     return np.repeat(np.clip(y, 0.0, 1.0)[..., None], 3, axis=-1)
 
 
 def with_chroma_of(result: np.ndarray, photo: np.ndarray) -> np.ndarray:
-    """uint8 RGB with ``result``'s luminance and ``photo``'s chroma (same shapes, uint8)."""
-    yiq = (photo.astype(np.float32) / 255.0) @ RGB_TO_YIQ.T
-    yiq[..., 0] = (result.astype(np.float32) / 255.0) @ RGB_TO_YIQ[0]
-    rgb = np.clip(yiq @ YIQ_TO_RGB.T, 0.0, 1.0)
-    return np.round(rgb * 255.0).astype(np.uint8)
+    """``result``'s luminance with ``photo``'s chroma.
+
+    Parameters
+    ----------
+    result, photo : ndarray, shape (H, W, 3), uint8
+        The stylised picture and the photo, same shape.
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8
+        Y of ``result``, I and Q of ``photo``, back in sRGB.
+    """
+    yiq = rgb_to_yiq(photo)
+    yiq[..., 0] = luma(result)
+    return np.round(yiq_to_rgb(yiq) * 255.0).astype(np.uint8)

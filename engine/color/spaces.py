@@ -106,6 +106,97 @@ def oklab_to_rgb(oklab) -> np.ndarray:
     return linear_to_srgb(_apply_matrix(lms**3, np.linalg.inv(_RGB_TO_LMS)))
 
 
+def hsv_to_rgb(hsv) -> np.ndarray:
+    """HSV → sRGB (the hexcone model, as :func:`colorsys.hsv_to_rgb` but vectorised).
+
+    Parameters
+    ----------
+    hsv : array_like, shape (..., 3), float
+        Hue in [0, 1) (a full turn; values wrap), saturation and value in [0, 1].
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        sRGB in [0, 1].
+    """
+    hsv = np.asarray(hsv, dtype=np.float64)
+    h, s, v = hsv[..., 0] * 6.0, hsv[..., 1], hsv[..., 2]
+    sector = np.floor(h).astype(int) % 6
+    f = h - np.floor(h)
+    p, q, t = v * (1 - s), v * (1 - s * f), v * (1 - s * (1 - f))
+    choices = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)]
+    out = np.zeros(hsv.shape)
+    for k, (r, g, b) in enumerate(choices):
+        chosen = sector == k
+        out[chosen] = np.stack([r[chosen], g[chosen], b[chosen]], axis=-1)
+    return out
+
+
+# YIQ (NTSC 1953): Y is the Rec. 601 luma, I and Q carry the chroma. Linear in gamma-encoded
+# sRGB, so separating luminance from chroma and putting them back costs two 3×3 products.
+RGB_TO_YIQ = np.array([[0.299, 0.587, 0.114],
+                       [0.596, -0.274, -0.322],
+                       [0.211, -0.523, 0.312]], dtype=np.float32)
+YIQ_TO_RGB = np.linalg.inv(RGB_TO_YIQ).astype(np.float32)
+
+
+def rgb_to_yiq(rgb) -> np.ndarray:
+    """sRGB → YIQ.
+
+    Parameters
+    ----------
+    rgb : array_like, shape (..., 3)
+        uint8 in 0–255, or float in [0, 1] (used as given, not clipped).
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float32 (float64 for float64 input)
+        Y (luma) in [0, 1], I in about ±0.60, Q in about ±0.52.
+    """
+    return _unit_for_yiq(rgb) @ RGB_TO_YIQ.T
+
+
+def yiq_to_rgb(yiq) -> np.ndarray:
+    """YIQ → sRGB float in [0, 1] (out-of-gamut colours clipped).
+
+    Parameters
+    ----------
+    yiq : array_like, shape (..., 3)
+        Y in [0, 1], I and Q as :func:`rgb_to_yiq` gives them.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float
+        sRGB in [0, 1].
+    """
+    return np.clip(np.asarray(yiq) @ YIQ_TO_RGB.T, 0.0, 1.0)
+
+
+def luma(rgb) -> np.ndarray:
+    """Rec. 601 luma, the Y of YIQ: how light a colour looks, cheaply.
+
+    Parameters
+    ----------
+    rgb : array_like, shape (..., 3)
+        uint8 in 0–255, or float in [0, 1].
+
+    Returns
+    -------
+    ndarray, shape (...), float
+        Luma in [0, 1] (0 black, 1 white).
+    """
+    return _unit_for_yiq(rgb) @ RGB_TO_YIQ[0]
+
+
+def _unit_for_yiq(rgb) -> np.ndarray:
+    array = np.asarray(rgb)
+    if array.shape[-1:] != (3,):
+        raise ValueError(f"colours must have 3 channels (R, G, B) in the last axis; got {array.shape}.")
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    return array
+
+
 def delta_e_ciede2000(lab1, lab2) -> np.ndarray:
     """CIEDE2000 difference (Sharma et al. 2005, kL = kC = kH = 1), broadcasting ``(..., 3)``.
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.color.spaces import luma
 from engine.strokes.layers import layer_depth_image, layer_index_image, layers_from_order, order_regions
 
 BASELINES = ("larger_first", "darker_first", "lighter_first", "random")
@@ -71,7 +72,7 @@ def baseline_layers(name: str, labels, colours, *, rng=None):
     if name == "larger_first":
         key = -np.bincount(labels.ravel(), minlength=n).astype(np.float64)
     elif name in ("darker_first", "lighter_first"):
-        lightness = colours.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+        lightness = luma(colours)
         key = lightness if name == "darker_first" else -lightness
     elif name == "random":
         key = (rng or np.random.default_rng(0)).random(n)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from engine.color.spaces import luma
+
 _RADII = (3, 5, 9)
 FEATURE_NAMES = tuple(f"{cue}_r{r}" for r in _RADII for cue in ("curve", "junction")) + (
     "hull_share", "hull_fill", "solidity", "log_area", "lightness",
@@ -142,7 +144,7 @@ def pair_features(labels: np.ndarray, colours: np.ndarray):
     solidity = area / np.maximum(hull_area, 1.0)
     columns.append(solidity[pairs[:, 0]] - solidity[pairs[:, 1]])
     columns.append(np.log(area[pairs[:, 0]] / area[pairs[:, 1]]))
-    lightness = colours.astype(np.float64) @ np.array([0.299, 0.587, 0.114]) / 255.0
+    lightness = luma(colours).astype(np.float64)
     columns.append(lightness[pairs[:, 0]] - lightness[pairs[:, 1]])
     return pairs, np.stack(columns, axis=1), border
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.color.spaces import hsv_to_rgb, rgb_to_lab
 from engine.strokes.render import STROKE_KINDS, render_stroke
 
 #: Value of ``layer_image`` where no stroke covers the canvas.
@@ -68,11 +69,11 @@ def pastel_palette(
             rng.uniform(0.78, 1.0, n_colors * n_candidates),
         ]
     ).reshape(n_colors, n_candidates, 3)
-    candidates = np.round(_hsv_to_rgb(hsv) * 255.0).astype(np.uint8)
-    chosen_lab = [_rgb_to_lab(np.asarray(c, np.uint8)[None]) for c in avoid]
+    candidates = np.round(hsv_to_rgb(hsv) * 255.0).astype(np.uint8)
+    chosen_lab = [rgb_to_lab(np.asarray(c, np.uint8)[None]) for c in avoid]
     palette = np.empty((n_colors, 3), np.uint8)
     for i in range(n_colors):
-        lab = _rgb_to_lab(candidates[i])
+        lab = rgb_to_lab(candidates[i])
         if chosen_lab:
             taken = np.concatenate(chosen_lab)
             distance = np.linalg.norm(lab[:, None, :] - taken[None, :, :], axis=2).min(axis=1)
@@ -246,26 +247,3 @@ def _replay_layers(boxes, shape):
         layers[k] = window[mask].max(initial=-1) + 1
         window[mask] = layers[k]
     return layers
-
-
-def _hsv_to_rgb(hsv):
-    h, s, v = hsv[..., 0] * 6.0, hsv[..., 1], hsv[..., 2]
-    i = np.floor(h).astype(int) % 6
-    f = h - np.floor(h)
-    p, q, t = v * (1 - s), v * (1 - s * f), v * (1 - s * (1 - f))
-    choices = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)]
-    out = np.zeros(hsv.shape)
-    for k, (r, g, b) in enumerate(choices):
-        sel = i == k
-        out[sel] = np.stack([r[sel], g[sel], b[sel]], axis=-1)
-    return out
-
-
-def _rgb_to_lab(rgb):
-    """CIELAB (D65) of uint8 sRGB colours, N×3 → N×3 float."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
-    xyz = c @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
-    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
-    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)

@@ -6,14 +6,18 @@ import pytest
 from engine.color.spaces import (
     delta_e_ciede2000,
     delta_e_space_to_lab,
+    hsv_to_rgb,
     lab_to_delta_e_space,
     lab_to_rgb,
+    luma,
     mean_palette_delta_e,
     oklab_to_rgb,
     rgb_to_lab,
     rgb_to_oklab,
+    rgb_to_yiq,
     to_uint8,
     unique_colors,
+    yiq_to_rgb,
 )
 
 # Pairs and expected ΔE00 from Sharma, Wu & Dalal (2005), table 1.
@@ -64,3 +68,23 @@ def test_unique_colors_and_mean_delta_e():
     assert mean_palette_delta_e(image, colors[:1]) == pytest.approx(
         float(delta_e_ciede2000(rgb_to_lab(colors[0]), rgb_to_lab(colors[1]))) / 4
     )
+
+
+def test_yiq_round_trips_and_luma_is_its_y():
+    rgb = np.random.default_rng(2).integers(0, 256, (500, 3), dtype=np.uint8)
+    yiq = rgb_to_yiq(rgb)
+    np.testing.assert_array_equal(to_uint8(yiq_to_rgb(yiq)), rgb)
+    np.testing.assert_allclose(luma(rgb), yiq[:, 0], atol=1e-6)
+    np.testing.assert_allclose(luma(rgb), rgb @ [0.299, 0.587, 0.114] / 255.0, atol=1e-6)
+    grey = np.array([[0, 0, 0], [128, 128, 128], [255, 255, 255]], np.uint8)
+    np.testing.assert_allclose(rgb_to_yiq(grey)[:, 1:], 0.0, atol=1e-6)  # no chroma in greys
+    with pytest.raises(ValueError, match="3 channels"):
+        luma(np.zeros((4, 2)))
+
+
+def test_hsv_matches_colorsys():
+    import colorsys
+
+    hsv = np.random.default_rng(3).random((300, 3))
+    expected = np.array([colorsys.hsv_to_rgb(*row) for row in hsv])
+    np.testing.assert_allclose(hsv_to_rgb(hsv), expected, atol=1e-12)

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.strokes.synth import UNPAINTED, _rgb_to_lab, paint, pastel_palette, stroke_layers, top_stroke_index
+from engine.color.spaces import rgb_to_lab as _rgb_to_lab
+from engine.strokes.synth import UNPAINTED, paint, pastel_palette, stroke_layers, top_stroke_index
 
 
 def _box(shape, top, left, bottom, right):
