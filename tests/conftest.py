@@ -1,5 +1,6 @@
 """Fixtures shared by every test package."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,69 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# --- The database: SQLite by default, a real PostgreSQL with TEST_DATABASE=postgresql (./test runs both).
+
+def using_postgresql() -> bool:
+    return os.environ.get("TEST_DATABASE", "sqlite").lower() in ("postgresql", "postgres")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """Point the test database at this run's own file (SQLite) or at a throw-away PostgreSQL server.
+
+    pytest-django calls this before it creates the test database. A file of our own keeps
+    parallel test runs in one checkout from sharing (and corrupting) one SQLite file.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if using_postgresql():
+        from tests.embedded_postgres import EmbeddedPostgres
+
+        server = EmbeddedPostgres().start()
+        database.update(server.django_settings())
+        database["TEST"]["NAME"] = "test_painting"
+        _forget_connection_wrapper()  # made for SQLite at start-up; the next use makes a PostgreSQL one
+        yield
+        from django.db import connections
+
+        connections.close_all()
+        server.stop()
+    else:
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        yield
+
+
+def _forget_connection_wrapper():
+    from django.db import connections
+
+    try:
+        del connections["default"]
+    except AttributeError:  # none made yet
+        pass
+
+
+def database_url() -> str:
+    """The DATABASE_URL of the test database, for worker processes started by the tests."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL run only the tests that use the database (the rest already ran on SQLite)."""
+    if not using_postgresql():
+        return
+    database_fixtures = {"db", "transactional_db", "live_server", "django_db_setup"}
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or database_fixtures & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

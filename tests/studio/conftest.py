@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from studio.embedded_redis import EmbeddedRedis
+from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,12 +91,11 @@ def run_worker_burst(queues=("default",)) -> None:
 @pytest.fixture
 def worker_process(settings, redis_server, live_server):
     """A real ``manage.py rqworker`` process on the test database, for browser tests."""
-    db = settings.DATABASES["default"]
     env = dict(os.environ)
     env.update(
         REDIS_URL=redis_server.url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        DATABASE_URL=f"sqlite:///{db['NAME']}",
+        DATABASE_URL=database_url(),  # the same database as this run: SQLite or PostgreSQL
         PAINTING_VGG19_WEIGHTS=os.environ.get("PAINTING_VGG19_WEIGHTS", "random"),
     )
     process = subprocess.Popen(
