@@ -104,25 +104,20 @@ class GenerationForm(forms.Form):
         return text
 
     def clean(self):
-        from studio.services import MAX_ACTIVE_GENERATIONS, active_generations
-
+        # The 2-paintings limit is checked when the generation is saved, under a lock
+        # (studio.generation_jobs.start_generation): a check here could not hold in parallel.
         cleaned = super().clean()
         if not cleaned.get("style") and not cleaned.get("custom_style") and "custom_style" not in self.errors:
             raise forms.ValidationError("Pick one of the styles or upload your own style image.")
         if cleaned.get("preset") and cleaned.get("output_size"):
             self._check_time_limit(cleaned["preset"], cleaned["output_size"])
-        if self.user is not None and active_generations(self.user).count() >= MAX_ACTIVE_GENERATIONS:
-            raise forms.ValidationError(
-                f"You already have {MAX_ACTIVE_GENERATIONS} paintings in progress. Wait for one to finish "
-                "(or cancel one) before starting another."
-            )
         return cleaned
 
     def _check_time_limit(self, preset: str, size: int) -> None:
         """Refuse runs the transfer queue would kill for taking too long."""
         from django.conf import settings
 
-        from studio.services import estimate_seconds
+        from studio.generation_jobs import estimate_seconds
 
         limit = settings.RQ_QUEUES["transfer"]["DEFAULT_TIMEOUT"]
         estimate = estimate_seconds(preset, size)

@@ -65,6 +65,7 @@ def with_chroma_of(result: np.ndarray, photo: np.ndarray) -> np.ndarray:
     ndarray, shape (H, W, 3), uint8
         Y of ``result``, I and Q of ``photo``, back in sRGB.
     """
-    yiq = rgb_to_yiq(photo)
-    yiq[..., 0] = luma(result)
+    # float32 throughout, as for the images the optimiser works on
+    yiq = rgb_to_yiq(photo.astype(np.float32) / 255.0)
+    yiq[..., 0] = luma(result.astype(np.float32) / 255.0)
     return np.round(yiq_to_rgb(yiq) * 255.0).astype(np.uint8)

@@ -136,8 +136,8 @@ def hsv_to_rgb(hsv) -> np.ndarray:
 # sRGB, so separating luminance from chroma and putting them back costs two 3×3 products.
 RGB_TO_YIQ = np.array([[0.299, 0.587, 0.114],
                        [0.596, -0.274, -0.322],
-                       [0.211, -0.523, 0.312]], dtype=np.float32)
-YIQ_TO_RGB = np.linalg.inv(RGB_TO_YIQ).astype(np.float32)
+                       [0.211, -0.523, 0.312]])
+YIQ_TO_RGB = np.linalg.inv(RGB_TO_YIQ)
 
 
 def rgb_to_yiq(rgb) -> np.ndarray:
@@ -150,26 +150,27 @@ def rgb_to_yiq(rgb) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (..., 3), float32 (float64 for float64 input)
-        Y (luma) in [0, 1], I in about ±0.60, Q in about ±0.52.
+    ndarray, shape (..., 3)
+        Y (luma) in [0, 1], I in about ±0.60, Q in about ±0.52; float32 for float32
+        input (what images use), float64 otherwise.
     """
-    return _unit_for_yiq(rgb) @ RGB_TO_YIQ.T
+    return _yiq_product(rgb, RGB_TO_YIQ.T)
 
 
 def yiq_to_rgb(yiq) -> np.ndarray:
-    """YIQ → sRGB float in [0, 1] (out-of-gamut colours clipped).
+    """YIQ → sRGB in [0, 1] (out-of-gamut colours clipped).
 
     Parameters
     ----------
-    yiq : array_like, shape (..., 3)
+    yiq : array_like, shape (..., 3), float
         Y in [0, 1], I and Q as :func:`rgb_to_yiq` gives them.
 
     Returns
     -------
-    ndarray, shape (..., 3), float
-        sRGB in [0, 1].
+    ndarray, shape (..., 3)
+        sRGB in [0, 1], float32 for float32 input, float64 otherwise.
     """
-    return np.clip(np.asarray(yiq) @ YIQ_TO_RGB.T, 0.0, 1.0)
+    return np.clip(_yiq_product(yiq, YIQ_TO_RGB.T), 0.0, 1.0)
 
 
 def luma(rgb) -> np.ndarray:
@@ -182,19 +183,22 @@ def luma(rgb) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (...), float
-        Luma in [0, 1] (0 black, 1 white).
+    ndarray, shape (...)
+        Luma in [0, 1] (0 black, 1 white); float32 for float32 input, float64 otherwise.
     """
-    return _unit_for_yiq(rgb) @ RGB_TO_YIQ[0]
+    return _yiq_product(rgb, RGB_TO_YIQ[0])
 
 
-def _unit_for_yiq(rgb) -> np.ndarray:
-    array = np.asarray(rgb)
+def _yiq_product(values, matrix: np.ndarray) -> np.ndarray:
+    """``values @ matrix`` in the input's float precision; uint8 counts 255 as 1."""
+    array = np.asarray(values)
     if array.shape[-1:] != (3,):
-        raise ValueError(f"colours must have 3 channels (R, G, B) in the last axis; got {array.shape}.")
+        raise ValueError(f"colours must have 3 channels in the last axis; got {array.shape}.")
     if array.dtype == np.uint8:
-        return array.astype(np.float32) / 255.0
-    return array
+        return array.astype(np.float64) @ matrix / 255.0
+    if array.dtype == np.float32:
+        return array @ matrix.astype(np.float32)
+    return array.astype(np.float64) @ matrix
 
 
 def delta_e_ciede2000(lab1, lab2) -> np.ndarray:

@@ -144,7 +144,7 @@ def pair_features(labels: np.ndarray, colours: np.ndarray):
     solidity = area / np.maximum(hull_area, 1.0)
     columns.append(solidity[pairs[:, 0]] - solidity[pairs[:, 1]])
     columns.append(np.log(area[pairs[:, 0]] / area[pairs[:, 1]]))
-    lightness = luma(colours).astype(np.float64)
+    lightness = luma(colours)
     columns.append(lightness[pairs[:, 0]] - lightness[pairs[:, 1]])
     return pairs, np.stack(columns, axis=1), border
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from studio import lesson_pdf, queueing, services
+from studio import generation_jobs, jobqueue, lesson_pdf
 from studio.forms import GenerationForm
 from studio.models import Generation, Job, StyleImage
 from studio.views.files import serve_field
@@ -23,10 +24,14 @@ def generation_create(request, pk):
     project = owned_project(request, pk)
     form = GenerationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        generation = services.start_generation(project, **form.generation_parameters())
-        return redirect(generation)
+        try:
+            generation = generation_jobs.start_generation(project, **form.generation_parameters())
+        except jobqueue.Refused as refusal:  # the 2-painting limit or the queue down: nothing saved
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(generation)
     presets = [
-        {"value": value, "label": label, "seconds": services.estimate_seconds(value, 512)}
+        {"value": value, "label": label, "seconds": generation_jobs.estimate_seconds(value, 512)}
         for value, label in Generation.Preset.choices
     ]
     styles = StyleImage.objects.active()
@@ -35,7 +40,7 @@ def generation_create(request, pk):
 
 def generation_detail(request, pk):
     generation = owned_generation(request, pk)
-    queueing.reconcile(generation.job)
+    jobqueue.reconcile(generation.job)
     return render(request, "studio/generation_detail.html", lesson_context(generation))
 
 
@@ -53,19 +58,19 @@ def lesson_context(generation: Generation) -> dict:
         "job": generation.job,
         "palette": palette,
         "steps": steps,
-        "lesson": services.lesson_data(generation),
-        "status": services.generation_status(generation),
+        "lesson": generation_jobs.lesson_data(generation),
+        "status": generation_jobs.generation_status(generation),
     }
 
 
 def generation_status(request, pk):
-    return JsonResponse(services.generation_status(owned_generation(request, pk)))
+    return JsonResponse(generation_jobs.generation_status(owned_generation(request, pk)))
 
 
 @require_POST
 def generation_cancel(request, pk):
     generation = owned_generation(request, pk)
-    queueing.cancel(generation.job)
+    jobqueue.cancel(generation.job)  # works with the queue down: the worker obeys the row
     messages.info(request, "Cancelling…" if generation.job.is_active else "Cancelled.")
     return redirect(generation)
 
@@ -73,12 +78,11 @@ def generation_cancel(request, pk):
 @require_POST
 def generation_retry(request, pk):
     generation = owned_generation(request, pk)
-    if generation.job.is_active:
-        messages.warning(request, "This painting is still in progress.")
-    elif services.active_generations(request.user).count() >= services.MAX_ACTIVE_GENERATIONS:
-        messages.error(request, f"You already have {services.MAX_ACTIVE_GENERATIONS} paintings in progress; wait for one to finish.")
+    try:
+        generation_jobs.retry_generation(generation)
+    except jobqueue.Refused as refusal:  # still running, finished, the limit, the queue down
+        messages.error(request, str(refusal))
     else:
-        services.retry_generation(generation)
         messages.success(request, "Trying again.")
     return redirect(generation)
 
@@ -87,9 +91,8 @@ def generation_delete(request, pk):
     generation = owned_generation(request, pk)
     if request.method == "POST":
         project = generation.project
-        if generation.job.is_active:
-            queueing.cancel(generation.job)
-        generation.job.delete()  # cascades to the generation, its rows and (on commit) its files
+        with transaction.atomic():
+            generation_jobs.delete_generation(generation)  # stops it if running; no file left behind
         messages.success(request, "Generation deleted with its files.")
         return redirect(project)
     return render(request, "studio/generation_confirm_delete.html", {"generation": generation})

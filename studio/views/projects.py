@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import queueing
+from studio import generation_jobs, jobqueue, thumbnail_jobs
 from studio.forms import ProjectCreateForm, ProjectRenameForm
 from studio.models import Job, Project
 from studio.views.files import serve_field
@@ -21,6 +21,7 @@ def owned_project(request, pk) -> Project:
 def project_list(request):
     projects = Project.objects.owned_by(request.user).order_by("-created_at")
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    thumbnail_jobs.ensure_thumbnails(page.object_list)  # those made while the queue was down
     return render(request, "studio/project_list.html", {"page": page})
 
 
@@ -29,20 +30,19 @@ def project_create(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             project = form.save(owner=request.user)
-            queueing.enqueue(
-                "studio.jobs.project_thumbnail", owner=request.user, project=project, kind="thumbnail",
-                args=(str(project.pk),),
-            )
         messages.success(request, f"Project “{project.title}” created.")
+        if thumbnail_jobs.start_thumbnail(project) is None:
+            messages.info(request, "Its thumbnail will be made when the painting queue is available again.")
         return redirect(project)
     return render(request, "studio/project_form.html", {"form": form})
 
 
 def project_detail(request, pk):
     project = owned_project(request, pk)
+    thumbnail_jobs.ensure_thumbnails([project])
     thumbnail_job = project.jobs.filter(kind="thumbnail").first()
     if thumbnail_job:
-        queueing.reconcile(thumbnail_job)
+        jobqueue.reconcile(thumbnail_job)
     generations = project.generations.select_related("job", "style")
     return render(request, "studio/project_detail.html", {
         "project": project, "thumbnail_job": thumbnail_job, "generations": generations,
@@ -62,10 +62,13 @@ def project_rename(request, pk):
 def project_delete(request, pk):
     project = owned_project(request, pk)
     if request.method == "POST":
-        for job in project.jobs.active():
-            queueing.cancel(job)
         title = project.title
-        project.delete()
+        with transaction.atomic():
+            for generation in project.generations.select_related("job", "project"):
+                generation_jobs.delete_generation(generation)  # stops running ones, sweeps their files
+            for job in project.jobs.all():
+                jobqueue.discard(job)
+            project.delete()
         messages.success(request, f"Project “{title}” and its files were deleted.")
         return redirect("studio:project-list")
     return render(request, "studio/project_confirm_delete.html", {"project": project})
@@ -81,10 +84,10 @@ def project_thumbnail(request, pk):
 
 def job_status(request, pk):
     job = get_object_or_404(Job, pk=pk, owner=request.user)
-    return JsonResponse(queueing.reconcile(job).as_status())
+    return JsonResponse(jobqueue.reconcile(job).as_status())
 
 
 @require_POST
 def job_cancel(request, pk):
     job = get_object_or_404(Job, pk=pk, owner=request.user)
-    return JsonResponse(queueing.cancel(job).as_status())
+    return JsonResponse(jobqueue.cancel(job).as_status())
