@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from engine.color.names import plain_words
-from engine.color.spaces import rgb_to_lab
+from engine.color.ink import ink_for
 from engine.imageio import as_rgb_uint8, encode_png, resize_long_side
 
 DONUT_SIZE = 520  # px: the square holding the donut
@@ -84,11 +84,6 @@ def _layout(palette) -> _Layout:
     return _Layout(width, height, (DONUT_SIZE / 2, height / 2), wedges, swatches)
 
 
-def _ink(rgb) -> str:
-    """Black or white, whichever reads better on ``rgb``."""
-    return "#000000" if rgb_to_lab(np.array(rgb, dtype=np.uint8))[0] > 55 else "#ffffff"
-
-
 def _point(center, radius, degrees):
     angle = math.radians(degrees - 90.0)
     return center[0] + radius * math.cos(angle), center[1] + radius * math.sin(angle)
@@ -137,7 +132,7 @@ def palette_chart_svg(palette, image=None) -> str:
             tx, ty = _point(lay.center, (OUTER_RADIUS + INNER_RADIUS) / 2, (wedge.start + wedge.end) / 2)
             out.append(
                 f'<text x="{tx:.2f}" y="{ty:.2f}" text-anchor="middle" dominant-baseline="central" '
-                f'font-weight="bold" fill="{_ink(wedge.rgb)}">{wedge.number}</text>'
+                f'font-weight="bold" fill="{ink_for(wedge.rgb)}">{wedge.number}</text>'
             )
     picture = _picture(image, 2 * (INNER_RADIUS - 8))
     if picture is not None:
@@ -156,7 +151,7 @@ def palette_chart_svg(palette, image=None) -> str:
         )
         out.append(
             f'<text x="{s.x + (SWATCH + 12) / 2}" y="{s.y + SWATCH / 2}" text-anchor="middle" '
-            f'dominant-baseline="central" font-weight="bold" fill="{_ink(s.rgb)}">{s.number}</text>'
+            f'dominant-baseline="central" font-weight="bold" fill="{ink_for(s.rgb)}">{s.number}</text>'
         )
         out.append(
             f'<text x="{s.x + SWATCH + 22}" y="{s.y + SWATCH / 2}" dominant-baseline="central" '
@@ -195,7 +190,7 @@ def palette_chart_png(palette, image=None, *, scale: float = 1.0) -> np.ndarray:
     for w in lay.wedges:
         if w.end - w.start >= MIN_LABELLED_DEGREES:
             tx, ty = _point((cx, cy), (ro + ri) / 2, (w.start + w.end) / 2)
-            draw.text((tx, ty), str(w.number), fill=_ink(w.rgb), font=font, anchor="mm")
+            draw.text((tx, ty), str(w.number), fill=ink_for(w.rgb), font=font, anchor="mm")
     picture = _picture(image, round(2 * (INNER_RADIUS - 8) * ss))
     if picture is not None:
         size = picture.shape[0]
@@ -205,7 +200,7 @@ def palette_chart_png(palette, image=None, *, scale: float = 1.0) -> np.ndarray:
     for s in lay.swatches:
         box = [s.x * ss, s.y * ss, (s.x + SWATCH + 12) * ss, (s.y + SWATCH) * ss]
         draw.rectangle(box, fill=s.rgb, outline=(68, 68, 68), width=max(1, round(ss)))
-        draw.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), str(s.number), fill=_ink(s.rgb), font=font, anchor="mm")
+        draw.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), str(s.number), fill=ink_for(s.rgb), font=font, anchor="mm")
         draw.text(((s.x + SWATCH + 22) * ss, (s.y + SWATCH / 2) * ss), s.text, fill="black", font=font, anchor="lm")
     final = canvas.resize((round(lay.width * scale), round(lay.height * scale)), Image.Resampling.LANCZOS)
     return np.asarray(final)

@@ -15,29 +15,37 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from engine.color.ink import dark_ink
 from engine.imageio import as_rgb_uint8, resize
 
 UNITS = ("cm", "in")
 _CANVAS_RE = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(cm|in|inch|inches|\")\s*$", re.IGNORECASE
+    r"^\s*(\d+(?:[.,]\d+)?)\s*[x×*]\s*(\d+(?:[.,]\d+)?)\s*(mm|cm|in|inch|inches|\")\s*$", re.IGNORECASE
 )
 _NICE_SPACINGS = {"cm": (1, 2, 2.5, 5, 10, 20, 25, 50, 100), "in": (0.5, 1, 2, 3, 4, 6, 12, 24)}
 MAX_CANVAS = {"cm": 1000.0, "in": 400.0}
 
 
 def parse_canvas(text: str) -> tuple[float, float, str]:
-    """``"40x30cm"`` → ``(40.0, 30.0, "cm")``; also ``"16 x 12 in"``, ``"40×30 cm"``.
+    """A canvas size written as width x height and a unit, as ``(width, height, unit)``.
+
+    ``"40x30cm"`` → ``(40.0, 30.0, "cm")``; also ``"16 x 12 in"``, ``"40×30 cm"``,
+    ``"12.5x10in"``, ``"12,5x10in"``. Millimetres are turned into centimetres (the grid is
+    laid out in cm or inches): ``"400x300mm"`` → ``(40.0, 30.0, "cm")``.
 
     Raises ``ValueError`` with an example of the expected form.
     """
     match = _CANVAS_RE.match(str(text))
     if not match:
         raise ValueError(
-            f"canvas size {text!r} not understood; write width x height and a unit, "
-            "e.g. '40x30cm' or '16x12in'."
+            f"canvas size {text!r} not understood; write width x height and a unit (mm, cm or in), "
+            "e.g. '40x30cm', '400x300mm' or '16x12in'."
         )
-    unit = "cm" if match.group(3).lower() == "cm" else "in"
-    return check_canvas(float(match.group(1)), float(match.group(2)), unit)
+    width, height = (float(match.group(i).replace(",", ".")) for i in (1, 2))
+    unit = match.group(3).lower()
+    if unit == "mm":
+        return check_canvas(width / 10, height / 10, "cm")
+    return check_canvas(width, height, "cm" if unit == "cm" else "in")
 
 
 def check_canvas(width: float, height: float, unit: str) -> tuple[float, float, str]:
@@ -143,9 +151,8 @@ def _draw_lines(picture: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> None:
         on_line[:, x - 1 : x + 1] = True
     for y in np.clip(np.round(ys).astype(int), 1, h - 1):
         on_line[y - 1 : y + 1, :] = True
-    pixels = picture[on_line].astype(np.float32)
-    luma = 0.299 * pixels[:, 0] + 0.587 * pixels[:, 1] + 0.114 * pixels[:, 2]
-    ink = np.where(luma[:, None] > 110, 0.0, 255.0)
+    pixels = picture[on_line]
+    ink = np.where(dark_ink(pixels)[:, None], 0.0, 255.0)
     picture[on_line] = np.round(0.25 * pixels + 0.75 * ink).astype(np.uint8)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from engine.color.ink import ink_for
 from engine.color.names import plain_words
 
 _CSS = """
@@ -38,9 +39,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left;
 
 
 def _chip(color: dict) -> str:
-    red, green, blue = color["rgb"]
-    ink = "#000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#fff"
-    return f'<span class="chip" style="background:{color["hex"]};color:{ink}">{color["number"]}</span>'
+    return f'<span class="chip" style="background:{color["hex"]};color:{ink_for(color["rgb"])}">{color["number"]}</span>'
 
 
 def _img(name: str, alt: str) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import ndimage
 
 from engine.color.names import plain_words
-from engine.color.spaces import rgb_to_lab
+from engine.color.ink import dark_ink, ink_for
 from engine.lesson.regions import boundary_mask, connected_regions, merge_small_regions, mode_filter, odd_window
 
 MIN_FONT = 5.0  # px (picture pixels): smaller numbers could not be read on paper
@@ -147,7 +147,7 @@ def _sheet_svg(sheet: Sheet, *, colored: bool, key: bool) -> str:
         out.append(f'<path d="{path}" fill="{fill}" stroke="{OUTLINE}" stroke-width="{stroke:.2f}"/>')
     out.append("</g>")
     out.append('<g text-anchor="middle" dominant-baseline="central" fill="#404040">')
-    light = palette.lab[:, 0] > 55
+    light = dark_ink(palette.rgb)
     for (row, col), size, color in zip(sheet.label_points, sheet.font_sizes, sheet.region_colors):
         ink = "" if not colored or light[color] else ' fill="#ffffff"'  # readable on dark paint
         out.append(f'<text x="{col + 0.5}" y="{row + 0.5}" font-size="{size:.1f}"{ink}>{int(color) + 1}</text>')
@@ -166,7 +166,7 @@ def _key_svg(palette, used: list[int], columns: int, width: int, top: int) -> st
         color = palette[index]
         x = (i // rows) * column_width + 4
         y = top + (i % rows) * KEY_ROW
-        ink = "#000000" if rgb_to_lab(np.array(color.rgb, dtype=np.uint8))[0] > 55 else "#ffffff"
+        ink = ink_for(color.rgb)
         out.append(f'<rect x="{x:.1f}" y="{y}" width="30" height="20" fill="{color.hex}" stroke="#444444" stroke-width="0.6"/>')
         out.append(
             f'<text x="{x + 15:.1f}" y="{y + 10}" text-anchor="middle" dominant-baseline="central" '
