@@ -167,7 +167,8 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": int(os.environ.get("RQ_TRANSFER_TIMEOUT", 4 * 3600)),
     },
 }
-RQ = {"COMMIT_MODE": "on_db_commit"}
+# The worker class ends a job's work-horse when the worker dies (studio/processes.py).
+RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "studio.processes.Worker"}
 RQ_SHOW_ADMIN_LINK = True
 
 # --- E-mail: the console in development, SMTP when EMAIL_HOST is set.

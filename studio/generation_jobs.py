@@ -1,7 +1,13 @@
-"""A generation, start to finish, as the worker runs it: style transfer, then the lesson.
+"""A generation from the submitted form to the finished lesson, in the order it happens.
 
-Files are read and written only through Django storage. TensorFlow is imported here,
-inside the job (RQ forks a child per job: the parent worker must never touch the GPU).
+Web side: :func:`start_generation` (or :func:`retry_generation`) saves the rows and queues
+the job, refusing with a message when the user already has
+:data:`MAX_ACTIVE_GENERATIONS` in progress or the queue is down, and then changes nothing;
+:func:`delete_generation` stops a running job and leaves no file behind.
+Worker side: :func:`run_generation` paints in the style (``engine.transfer``), then builds
+the lesson (``engine.lesson``) and stores it. Files go through Django storage only (workers
+may run elsewhere); TensorFlow is imported inside the job, never in the web process or in
+the worker's parent (RQ forks a work-horse per job).
 """
 
 from __future__ import annotations
@@ -12,14 +18,27 @@ import time
 
 import numpy as np
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
+from redis.exceptions import RedisError
 
 from engine.imageio import encode_jpeg, encode_png, pil_to_rgb_array
-from studio.models import Generation, Job, LessonFile, PaintingStep, PaletteColor
-from studio.queueing import Cancelled, JobReporter
+from studio import jobqueue
+from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused
+from studio.models import Generation, Job, LessonFile, PaintingStep, PaletteColor, User
+from studio.models.generations import generation_folder
+from studio.storage_paths import delete_folder
 
 logger = logging.getLogger(__name__)
 
+MAX_ACTIVE_GENERATIONS = 2
+LIMIT_REACHED = (
+    f"You already have {MAX_ACTIVE_GENERATIONS} paintings in progress. Wait for one to finish "
+    "(or cancel one) before starting another."
+)
 # Share of the progress bar each stage takes (transfer dominates the run time).
 TRANSFER_SHARE = 0.85
 LESSON_STAGES = {"palette": Generation.Stage.PALETTE, "steps": Generation.Stage.STEPS}
@@ -32,33 +51,162 @@ DEMO_QUALITY_FIX = (
 )
 
 
+# --- Web side -------------------------------------------------------------------------
+
+def active_generations(user):
+    """The user's generations still queued or running, after checking them against RQ."""
+    for generation in Generation.objects.filter(project__owner=user, job__status__in=Job.ACTIVE).select_related("job"):
+        jobqueue.reconcile(generation.job)
+    return Generation.objects.filter(project__owner=user, job__status__in=Job.ACTIVE)
+
+
+def _lock_and_check_limit(user) -> None:
+    """Inside a transaction: serialise this user's starts, then refuse a third painting.
+
+    ``select_for_update`` on the user's row makes a parallel request wait here until this
+    transaction ends (PostgreSQL); SQLite's ``BEGIN IMMEDIATE`` (see settings) already
+    serialises every writing transaction.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if Generation.objects.filter(project__owner=user, job__status__in=Job.ACTIVE).count() >= MAX_ACTIVE_GENERATIONS:
+        raise Refused(LIMIT_REACHED)
+
+
+def start_generation(project, custom_style=None, **parameters) -> Generation:
+    """Save a generation of ``project`` and queue its job, or raise :class:`Refused` having saved nothing.
+
+    ``custom_style`` is an upload already checked by :func:`studio.uploads.normalise_upload`.
+    """
+    jobqueue.check_available("transfer")
+    active_generations(project.owner)  # finish rows whose worker died before counting them
+    with transaction.atomic():
+        _lock_and_check_limit(project.owner)
+        job = Job.objects.create(owner=project.owner, project=project, kind="generation", queue="transfer")
+        generation = Generation(project=project, job=job, **parameters)
+        if custom_style is not None:
+            generation.custom_style_label = (getattr(custom_style, "label", "") or "")[:255]
+            generation.custom_style.save(custom_style.content.name, custom_style.content, save=False)
+        generation.save()
+        # The queue can still fail at commit: then the rows (and the style file) go again.
+        jobqueue.enqueue_on_commit(
+            job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
+            undo=lambda: Job.objects.filter(pk=job.pk).delete(),
+            on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
+        )
+    return generation
+
+
+def retry_generation(generation: Generation) -> Generation:
+    """Run a failed or cancelled generation again, same parameters, same page."""
+    job = generation.job
+    if job.is_active:
+        raise Refused("This painting is still in progress.")
+    if job.status == Job.Status.SUCCEEDED:
+        raise Refused("This painting has finished: Retry is for failed or cancelled paintings. Start a new painting instead.")
+    jobqueue.check_available(job.queue)
+    active_generations(generation.project.owner)
+    try:
+        with transaction.atomic():
+            _lock_and_check_limit(generation.project.owner)
+            generation.clear_results()
+            jobqueue.reset_for_retry(job)
+            jobqueue.enqueue_on_commit(
+                job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
+                undo=lambda: Job.objects.filter(pk=job.pk).update(
+                    status=Job.Status.FAILED, message=jobqueue.QUEUE_UNAVAILABLE, finished_at=timezone.now()
+                ),
+                on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
+            )
+    except RedisError as error:  # Redis went away between the check and reset_for_retry: rolled back
+        raise QueueUnavailable() from error
+    return generation
+
+
+def delete_generation(generation: Generation) -> None:
+    """Delete a generation and everything it stored; a running job is stopped.
+
+    Deleting the job row cascades to the generation and its rows, whose files go on
+    commit; the folder is swept too, for files a running job wrote meanwhile.
+    """
+    jobqueue.discard(generation.job)
+    folder = generation_folder(generation)
+    generation.job.delete()
+    transaction.on_commit(lambda: delete_folder(default_storage, folder))
+
+
+def generation_status(generation: Generation) -> dict:
+    """What the generation page polls: the job's status plus stage, time left and preview."""
+    job = jobqueue.reconcile(generation.job)
+    generation.refresh_from_db(fields=["preview", "result", "demo_quality"])
+    status = job.as_status()
+    status["stage_label"] = generation.stage_label
+    status["seconds_left"] = seconds_left(generation, job)
+    if generation.preview:
+        status["preview_url"] = reverse("studio:generation-file", args=[generation.pk, "preview"]) + f"?v={generation.preview.name[-12:]}"
+    status["demo_quality"] = generation.demo_quality
+    return status
+
+
+def lesson_data(generation: Generation) -> dict | None:
+    """The generation's ``lesson.json`` (canvas, grid spacing, value thresholds…), if made."""
+    import json
+
+    record = generation.lesson_files.filter(name="lesson.json").first()
+    if record is None:
+        return None
+    with record.file.open("rb") as handle:
+        return json.loads(handle.read())
+
+
+def seconds_left(generation: Generation, job: Job) -> float | None:
+    """Time left: from the progress rate once it is measurable, else the preset's estimate."""
+    if not job.is_active:
+        return 0.0 if job.status == Job.Status.SUCCEEDED else None
+    estimate = estimate_seconds(generation.preset, generation.output_size)
+    if job.status == Job.Status.QUEUED or not job.started_at:
+        return estimate
+    elapsed = (timezone.now() - job.started_at).total_seconds()
+    if job.progress >= 0.05:
+        return max(0.0, elapsed * (1 - job.progress) / job.progress)
+    return max(0.0, estimate - elapsed)
+
+
+def estimate_seconds(preset: str, size: int) -> float:
+    from engine.transfer.stylize import estimate_seconds as engine_estimate
+
+    return engine_estimate(preset, size)
+
+
+# --- Worker side ----------------------------------------------------------------------
+
 def read_rgb(field) -> np.ndarray:
     with field.open("rb") as handle:
         return pil_to_rgb_array(Image.open(io.BytesIO(handle.read())))
 
 
-def run_generation(job_id: str, generation_id: str) -> None:
-    reporter = JobReporter(job_id, interval=1.0)
+@jobqueue.reported(stage=Generation.Stage.TRANSFER)
+def run_generation(reporter: JobReporter, generation_id: str) -> None:
+    generation = Generation.objects.select_related("project", "style").get(pk=generation_id)
     try:
-        reporter.start(stage=Generation.Stage.TRANSFER)
-        generation = Generation.objects.select_related("project", "style").get(pk=generation_id)
         timings = {}
         started = time.monotonic()
         painting = _transfer(generation, reporter)
         timings["transfer"] = round(time.monotonic() - started, 2)
         _lesson(generation, painting, reporter, timings)
         Generation.objects.filter(pk=generation.pk).update(timings=timings)
-        reporter.finish(Job.Status.SUCCEEDED)
-    except Cancelled:
-        reporter.finish(Job.Status.CANCELLED, "Cancelled.")
-    except Generation.DoesNotExist:
-        reporter.finish(Job.Status.CANCELLED, "The generation was deleted.")
-    except ValueError as error:  # the engine's word on bad input: say it as it is
-        reporter.finish(Job.Status.FAILED, str(error))
-    except Exception as error:
-        logger.exception("generation %s failed", generation_id)
-        reporter.finish(Job.Status.FAILED, f"{error.__class__.__name__}: {error}")
-        raise
+    finally:
+        _sweep_if_deleted(generation.pk, generation_folder(generation))
+
+
+def discard_if_deleted(rq_job, connection) -> None:
+    """RQ's ``on_stopped`` callback (in the worker, once the work-horse is killed)."""
+    _sweep_if_deleted(rq_job.args[1], rq_job.meta.get("folder"))
+
+
+def _sweep_if_deleted(generation_id, folder: str | None) -> None:
+    """A generation deleted while its job ran: remove whatever the job wrote meanwhile."""
+    if folder and not Generation.objects.filter(pk=generation_id).exists():
+        delete_folder(default_storage, folder)
 
 
 def _transfer(generation: Generation, reporter: JobReporter) -> np.ndarray:
@@ -100,7 +248,8 @@ def _transfer(generation: Generation, reporter: JobReporter) -> np.ndarray:
 def _save_preview(generation: Generation, image: np.ndarray) -> None:
     old = generation.preview.name if generation.preview else None
     generation.preview.save("preview.jpg", ContentFile(encode_jpeg(image, quality=85), name="preview.jpg"), save=False)
-    Generation.objects.filter(pk=generation.pk).update(preview=generation.preview.name)
+    if not Generation.objects.filter(pk=generation.pk).update(preview=generation.preview.name):
+        raise Cancelled()  # deleted meanwhile: run_generation sweeps its folder
     if old:
         generation.preview.storage.delete(old)
 

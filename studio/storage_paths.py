@@ -16,8 +16,12 @@ def random_name(filename: str) -> str:
     return uuid.uuid4().hex + PurePosixPath(filename).suffix.lower()
 
 
+def user_folder(user_id, folder: str) -> str:
+    return f"users/{user_id}/{folder}"
+
+
 def user_upload_path(user_id, folder: str, filename: str) -> str:
-    return f"users/{user_id}/{folder}/{random_name(filename)}"
+    return f"{user_folder(user_id, folder)}/{random_name(filename)}"
 
 
 def delete_files(fields) -> None:
@@ -29,3 +33,18 @@ def delete_files(fields) -> None:
             field.storage.delete(field.name)
         except Exception:  # a missing file must not block deleting the record
             logger.warning("could not delete %s from storage", field.name, exc_info=True)
+
+
+def delete_folder(storage, folder: str) -> None:
+    """Delete every file under ``folder`` in ``storage`` (what a deleted object's job left there)."""
+    try:
+        directories, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        try:
+            storage.delete(f"{folder}/{name}")
+        except Exception:
+            logger.warning("could not delete %s/%s from storage", folder, name, exc_info=True)
+    for directory in directories:
+        delete_folder(storage, f"{folder}/{directory}")

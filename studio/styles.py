@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from engine.imageio import encode_png
-from studio.jobs import make_thumbnail_image
+from studio.thumbnail_jobs import make_thumbnail_image
 from studio.models import StyleImage
 
 BUILT_IN_SIZE = 768

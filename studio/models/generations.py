@@ -5,12 +5,17 @@ from django.urls import reverse
 
 from studio.models.jobs import Job
 from studio.models.styles import StyleImage
-from studio.storage_paths import user_upload_path
+from studio.storage_paths import random_name, user_folder
+
+
+def generation_folder(generation) -> str:
+    """The storage folder holding every file of a generation (and nothing else)."""
+    return user_folder(generation.project.owner_id, f"generations/{generation.pk}")
 
 
 def generation_path(instance, filename):
     generation = instance if isinstance(instance, Generation) else instance.generation
-    return user_upload_path(generation.project.owner_id, f"generations/{generation.pk}", filename)
+    return f"{generation_folder(generation)}/{random_name(filename)}"
 
 
 class Generation(models.Model):

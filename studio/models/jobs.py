@@ -15,7 +15,7 @@ class Job(models.Model):
     """A background job's status, kept in the database so it outlives RQ's result TTL.
 
     The primary key doubles as the RQ job id. The job function reports progress here
-    (``studio.queueing.JobReporter``); pages read it from here, and :func:`studio.queueing.reconcile`
+    (``studio.jobqueue.JobReporter``); pages read it from here, and :func:`studio.jobqueue.reconcile`
     brings it in line with RQ when a worker died without saying so.
     """
 

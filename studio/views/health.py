@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from studio.queueing import live_worker_count
+from studio.jobqueue import live_worker_count
 
 
 @login_not_required

@@ -46,7 +46,7 @@ def test_status_json_reports_stage_progress_and_time_left(alice_client, make_gen
     import django_rq
 
     # A live RQ job so reconciliation leaves the row alone.
-    RQJob.create("studio.jobs.project_thumbnail", id=str(generation.job.pk), connection=django_rq.get_connection("transfer")).save()
+    RQJob.create("studio.thumbnail_jobs.make_project_thumbnail", id=str(generation.job.pk), connection=django_rq.get_connection("transfer")).save()
     status = alice_client.get(reverse("studio:generation-status", args=[generation.pk])).json()
     assert status["status"] == "running" and status["progress"] == 0.5
     assert status["stage_label"] == "Finding the palette"

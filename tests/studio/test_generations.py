@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from studio import services
+from studio import generation_jobs
 from studio.models import Generation, Job, LessonFile, PaintingStep, PaletteColor, StyleImage
 from studio.styles import install_default_styles
 from tests.studio.conftest import SMALL_STYLE, image_bytes, run_worker_burst, upload
@@ -121,7 +121,7 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_shows_its_reason_and_retry_succeeds(alice_client, project, styles):
-    generation = services.start_generation(project, style=styles[0], **TINY)
+    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
     photo = project.photo.name
     saved = default_storage.open(photo).read()
     default_storage.delete(photo)  # the worker will not find the photo
@@ -140,16 +140,16 @@ def test_a_failure_shows_its_reason_and_retry_succeeds(alice_client, project, st
 
 @pytest.mark.django_db(transaction=True)
 def test_cancel_stops_a_running_generation(alice, project, styles, monkeypatch):
-    generation = services.start_generation(project, style=styles[0], **{**TINY, "preset": "standard"})
-    from studio import queueing
+    generation = generation_jobs.start_generation(project, style=styles[0], **{**TINY, "preset": "standard"})
+    from studio import jobqueue
 
-    original_update = queueing.JobReporter.update
+    original_update = jobqueue.JobReporter.update
 
     def update_then_cancel(self, *args, **kwargs):  # the user presses Cancel once it runs
         Job.objects.filter(pk=self.job.pk).update(cancel_requested=True)
         return original_update(self, *args, **{**kwargs, "force": True})
 
-    monkeypatch.setattr(queueing.JobReporter, "update", update_then_cancel)
+    monkeypatch.setattr(jobqueue.JobReporter, "update", update_then_cancel)
     run_worker_burst(("transfer",))
     generation.job.refresh_from_db()
     assert generation.job.status == Job.Status.CANCELLED
@@ -158,7 +158,7 @@ def test_cancel_stops_a_running_generation(alice, project, styles, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_a_generation_deletes_its_files(alice_client, project, styles):
-    generation = services.start_generation(project, style=styles[0], **TINY)
+    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
     run_worker_burst(("transfer",))
     generation.refresh_from_db()
     names = [generation.result.name] + [f.file.name for f in generation.lesson_files.all()]

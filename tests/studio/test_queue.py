@@ -8,7 +8,7 @@ from PIL import Image
 from rq.job import Job as RQJob
 
 import django_rq
-from studio import queueing
+from studio import jobqueue, thumbnail_jobs
 from studio.models import Job, Project
 from tests.studio.conftest import image_bytes, run_worker_burst, upload
 
@@ -48,8 +48,8 @@ def test_job_timeouts_are_set_per_queue():
 
 def test_cancel_a_queued_job(alice, make_project):
     project = make_project(alice)
-    job = queueing.enqueue("studio.jobs.project_thumbnail", owner=alice, project=project, kind="thumbnail", args=(str(project.pk),))
-    queueing.cancel(job)
+    job = thumbnail_jobs.start_thumbnail(project)
+    jobqueue.cancel(job)
     assert job.status == Job.Status.CANCELLED
     run_worker_burst()  # nothing left to run
     job.refresh_from_db()
@@ -59,7 +59,7 @@ def test_cancel_a_queued_job(alice, make_project):
 def test_a_job_that_fails_records_why(alice, make_project):
     project = make_project(alice, thumbnail=False)
     default_storage.delete(project.photo.name)  # the job will not find its input
-    job = queueing.enqueue("studio.jobs.project_thumbnail", owner=alice, project=project, kind="thumbnail", args=(str(project.pk),))
+    job = thumbnail_jobs.start_thumbnail(project)
     run_worker_burst()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
@@ -69,7 +69,7 @@ def test_a_job_that_fails_records_why(alice, make_project):
 def test_reconcile_marks_a_job_whose_worker_died_as_failed(alice, make_project):
     """A worker killed hard leaves its job 'started' in RQ: the row must not stay running."""
     project = make_project(alice)
-    job = queueing.enqueue("studio.jobs.project_thumbnail", owner=alice, project=project, kind="thumbnail", args=(str(project.pk),))
+    job = thumbnail_jobs.start_thumbnail(project)
     connection = django_rq.get_connection("default")
     rq_job = RQJob.fetch(str(job.pk), connection=connection)
     # What a killed worker leaves behind: the job started by a worker whose key has expired.
@@ -77,12 +77,12 @@ def test_reconcile_marks_a_job_whose_worker_died_as_failed(alice, make_project):
     connection.hset(rq_job.key, "worker_name", "gone-worker")
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     job.refresh_from_db()
-    queueing.reconcile(job)
+    jobqueue.reconcile(job)
     assert job.status == Job.Status.RUNNING  # heard from moments ago: not yet declared dead
-    silent = timezone.now() - queueing.WORKER_GRACE * 2
+    silent = timezone.now() - jobqueue.WORKER_GRACE * 2
     Job.objects.filter(pk=job.pk).update(heartbeat_at=silent)
     job.refresh_from_db()
-    queueing.reconcile(job)
+    jobqueue.reconcile(job)
     assert job.status == Job.Status.FAILED
     assert "worker" in job.message and "stopped unexpectedly" in job.message
 
@@ -90,22 +90,22 @@ def test_reconcile_marks_a_job_whose_worker_died_as_failed(alice, make_project):
 def test_reconcile_marks_a_job_lost_by_redis(alice, make_project):
     project = make_project(alice)
     job = Job.objects.create(owner=alice, project=project, kind="thumbnail")
-    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - queueing.ENQUEUE_GRACE * 2)
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - jobqueue.ENQUEUE_GRACE * 2)
     job.refresh_from_db()
-    queueing.reconcile(job)
+    jobqueue.reconcile(job)
     assert job.status == Job.Status.FAILED and "lost" in job.message
 
 
 def test_reconcile_waits_while_a_just_started_job_names_no_worker_yet(alice, make_project):
     project = make_project(alice)
-    job = queueing.enqueue("studio.jobs.project_thumbnail", owner=alice, project=project, kind="thumbnail", args=(str(project.pk),))
+    job = thumbnail_jobs.start_thumbnail(project)
     RQJob.fetch(str(job.pk), connection=django_rq.get_connection("default")).set_status("started")
-    queueing.reconcile(job)
+    jobqueue.reconcile(job)
     assert job.status == Job.Status.QUEUED
 
 
 def test_reconcile_leaves_a_fresh_queued_job_alone(alice, make_project):
     project = make_project(alice)
-    job = queueing.enqueue("studio.jobs.project_thumbnail", owner=alice, project=project, kind="thumbnail", args=(str(project.pk),))
-    queueing.reconcile(job)
+    job = thumbnail_jobs.start_thumbnail(project)
+    jobqueue.reconcile(job)
     assert job.status == Job.Status.QUEUED
