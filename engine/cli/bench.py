@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("transfer", "lesson", "synth")
+BENCHMARKS = ("transfer", "lesson", "synth", "mix")
 
 
 def register(subparsers) -> None:
