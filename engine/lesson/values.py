@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.color.kmeans import weighted_kmeans
 from engine.color.spaces import rgb_to_lab, unique_colors
 from engine.imageio import as_rgb_uint8
 from engine.lesson.regions import mode_filter, odd_window
@@ -52,7 +53,7 @@ def value_study(image, levels: int = 3, *, smoothing: int | None = None) -> Valu
     image = as_rgb_uint8(image)
     colors, counts, inverse = unique_colors(image)
     lightness = rgb_to_lab(colors)[:, 0]
-    centers = _kmeans_1d(lightness, counts.astype(np.float64), levels)
+    centers = _lightness_levels(lightness, counts.astype(np.float64), levels)
     thresholds = ((centers[1:] + centers[:-1]) / 2.0).tolist()
     labels = np.searchsorted(np.asarray(thresholds), lightness)[inverse].astype(np.int32)
     if smoothing is None:
@@ -67,27 +68,18 @@ def value_study(image, levels: int = 3, *, smoothing: int | None = None) -> Valu
     return ValueStudy(n, labels, thresholds, tones)
 
 
-def _kmeans_1d(values: np.ndarray, weights: np.ndarray, k: int, iterations: int = 50) -> np.ndarray:
+def _lightness_levels(values: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """Sorted centres of a weighted 1-D k-means (fewer than ``k`` if values run out).
 
     Values are binned to 0.1 first (L* steps far below what a painter can see), so the
-    iterations run over at most ~1000 bins whatever the picture size.
+    iterations run over at most ~1000 bins whatever the picture size; the start is the
+    middle of ``k`` equal-weight slices of the histogram, so no randomness is involved.
     """
     bins = np.round(values * 10.0).astype(np.int64)
     mass = np.bincount(bins - bins.min(), weights=weights)
     present = np.flatnonzero(mass)
     values, weights = (present + bins.min()) / 10.0, mass[present]
     cumulative = np.cumsum(weights) / weights.sum()
-    # start at the middle of k equal-weight slices of the histogram
-    centers = np.unique(values[np.searchsorted(cumulative, (np.arange(k) + 0.5) / k)])
-    for _ in range(iterations):
-        edges = (centers[1:] + centers[:-1]) / 2.0
-        index = np.searchsorted(edges, values)
-        mass = np.bincount(index, weights=weights, minlength=len(centers))
-        sums = np.bincount(index, weights=weights * values, minlength=len(centers))
-        keep = mass > 0
-        new = np.unique(sums[keep] / mass[keep])
-        if len(new) == len(centers) and np.allclose(new, centers, atol=1e-3):
-            break
-        centers = new
-    return centers
+    start = np.unique(values[np.searchsorted(cumulative, (np.arange(k) + 0.5) / k)])
+    centers = weighted_kmeans(values[:, None], weights, len(start), init=start[:, None], max_iter=50)
+    return np.unique(centers[:, 0])
