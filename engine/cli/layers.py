@@ -73,13 +73,14 @@ def run_evaluate(args) -> int:
     if args.json:
         print_json(result)
         return 0
-    rows = [("method (" + result["method"]["name"] + ")", result["method"])]
+    rows = [(f"method: {name}", scores) for name, scores in result["methods"].items()]
     rows += [(name, scores) for name, scores in result["baselines"].items()]
     print(f"{result['paintings']} paintings, {result['pairs']} overlapping visible stroke pairs")
     print(f"{'':24s} {'pairwise order':>15s} {'pixel':>8s}")
     for name, scores in rows:
         print(f"{name:24s} {scores['pairwise_order_accuracy']:15.4f} {scores['pixel_accuracy']:8.4f}")
-    print(f"margin over best baseline ({result['best_baseline']}): {result['margin_over_best_baseline']:+.4f}")
+    print(f"margin of the better method ({result['method']['name']}) over the best baseline "
+          f"({result['best_baseline']}): {result['margin_over_best_baseline']:+.4f}")
     return 0
 
 

@@ -10,19 +10,19 @@ a directory (``Lesson.write``), Django storage, a zip file.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from engine.lesson.charts import palette_chart_png, palette_chart_svg
 from engine.lesson.grid import DrawingGrid, as_canvas, draw_grid, fit_to_canvas, parse_canvas
 from engine.color.spaces import unique_colors
 from engine.imageio import as_rgb_uint8, resize_long_side
+from engine.imageio import encode_compact_png as compact_png
+from engine.imageio import encode_indexed_png as indexed_png
 from engine.lesson.html import render_lesson_html
 from engine.lesson.palette import Palette, extract_with_labels
 from engine.lesson.sheet import Sheet, make_sheet
@@ -123,33 +123,6 @@ class Lesson:
             path.write_bytes(content)
             paths.append(path)
         return paths
-
-
-def compact_png(image: np.ndarray) -> bytes:
-    """PNG bytes, small and quick: 1-bit for masks, 8-bit palette for ≤ 256 colours.
-
-    Most lesson images are painted with the palette only, so an indexed PNG is a third
-    of the size of an RGB one and faster to write; other images use fast deflate.
-    """
-    buffer = io.BytesIO()
-    image = np.asarray(image)
-    if image.dtype == np.bool_:
-        Image.fromarray(image).save(buffer, format="PNG")
-        return buffer.getvalue()
-    colors, _, inverse = unique_colors(image)
-    if len(colors) <= 256:
-        return indexed_png(inverse, colors)
-    Image.fromarray(image).save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
-
-
-def indexed_png(labels: np.ndarray, colors: np.ndarray) -> bytes:
-    """PNG bytes of a label image (H×W, values index ``colors``, K×3 uint8, K ≤ 256)."""
-    buffer = io.BytesIO()
-    indexed = Image.fromarray(np.asarray(labels, dtype=np.uint8), mode="L").convert("P")
-    indexed.putpalette(np.asarray(colors, dtype=np.uint8).ravel().tolist())
-    indexed.save(buffer, format="PNG", compress_level=6)
-    return buffer.getvalue()
 
 
 def _step_name(step: PaintingStep, suffix: str = "") -> str:

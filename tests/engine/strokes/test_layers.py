@@ -72,7 +72,9 @@ def test_evaluate_beats_the_baselines_on_a_small_set(tmp_path):
 
     synth.run(argparse.Namespace(count=4, out=tmp_path, size=128, seed=77, grid_scale=None, workers=1))
     result = evaluate(tmp_path)
-    assert set(result["baselines"]) == {"larger_first", "darker_first", "lighter_first", "random"}
+    assert set(result["baselines"]) == {"larger_first", "smaller_first", "more_overlapped_first",
+                                        "darker_first", "lighter_first", "random"}
+    assert set(result["methods"]) == {"occlusion", "planner"}
     for scores in [result["method"], *result["baselines"].values()]:
         assert 0.0 <= scores["pairwise_order_accuracy"] <= 1.0 and 0.0 <= scores["pixel_accuracy"] <= 1.0
     best = max(s["pairwise_order_accuracy"] for s in result["baselines"].values())

@@ -1,0 +1,73 @@
+"""A planned painting and its files: ``plan.json``, the canvas after each layer, the
+finished canvas, stroke maps and the time-lapse — the same for the command line and
+the lesson, so both show exactly one plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.imageio import encode_indexed_png, encode_png
+from engine.plan.model import Plan
+from engine.plan.planner import plan_strokes
+from engine.plan.render import BLANK_RGB, PlanRender, render_plan
+from engine.plan.stroke_map import stroke_map_svg
+from engine.plan.timelapse import make_timelapse
+
+TIMELAPSE_NAME = "timelapse.webp"
+
+
+def layer_image_name(index: int) -> str:
+    """File name of the canvas after plan layer ``index`` (0-based)."""
+    return f"layer-{index + 1:02d}.png"
+
+
+def stroke_map_name(index: int) -> str:
+    """File name of plan layer ``index``'s stroke map."""
+    return f"stroke-map-{index + 1:02d}.svg"
+
+
+@dataclass
+class PlannedPainting:
+    """A :class:`~engine.plan.model.Plan` with its rendering (``render.layers``: the
+    canvas after each layer as palette indices, -1 bare)."""
+
+    plan: Plan
+    render: PlanRender = field(repr=False)
+
+    @property
+    def final(self) -> np.ndarray:
+        """H×W int32 palette indices of the finished canvas (-1 bare)."""
+        return self.render.final
+
+    def files(self, *, timelapse: bool = True) -> dict[str, bytes]:
+        """Relative file name → bytes: ``plan.json``, ``layer-NN.png``, ``final.png``,
+        ``stroke-map-NN.svg`` and (with ``timelapse``) ``timelapse.webp``."""
+        colors = np.vstack([self.plan.palette_rgb, np.asarray(BLANK_RGB, np.uint8)])
+
+        def png(labels):
+            index = np.where(labels < 0, len(colors) - 1, labels)
+            # 256 paints and the bare canvas do not fit an 8-bit palette: plain RGB then.
+            return encode_indexed_png(index, colors) if len(colors) <= 256 else encode_png(colors[index])
+
+        files = {"plan.json": json.dumps(self.plan.to_json(), separators=(",", ":")).encode("utf-8")}
+        for layer, labels in zip(self.plan.layers, self.render.layers):
+            files[layer_image_name(layer.index)] = png(labels)
+            before = self.render.layers[layer.index - 1] if layer.index else None
+            files[stroke_map_name(layer.index)] = stroke_map_svg(
+                layer, self.plan.shape, self.plan.palette_rgb, labels_before=before).encode("utf-8")
+        files["final.png"] = png(self.final)
+        if timelapse:
+            files[TIMELAPSE_NAME] = make_timelapse(self.plan)
+        return files
+
+
+def plan_picture(picture, palette_rgb, *, canvas=(40.0, 30.0, "cm"), seed: int = 0,
+                 progress: Callable[[int, int], None] | None = None, **options) -> PlannedPainting:
+    """Plan ``picture`` (H×W×3) with ``palette_rgb`` (K×3 uint8) on ``canvas`` and render
+    it; ``options`` go to :func:`~engine.plan.planner.plan_strokes`."""
+    plan = plan_strokes(picture, palette_rgb, canvas=canvas, seed=seed, progress=progress, **options)
+    return PlannedPainting(plan, render_plan(plan))
