@@ -1,8 +1,11 @@
-"""Label-image helpers shared by the steps, the paint-by-numbers sheet and the value study.
+"""Label images: simplify them and merge regions too small to paint.
 
-A *label image* is an ``H×W`` int array of palette indices (``0…K-1``). These functions
-simplify it the way a painter simplifies a motif: a majority (mode) filter that keeps
-the dominant colour of each neighbourhood, and merging of regions too small to paint.
+A *label image* is an ``H×W`` int array (palette indices ``0…K-1``, colour clusters or
+region ids). These functions simplify it the way a painter simplifies a motif: a
+majority (mode) filter that keeps the dominant label of each neighbourhood, connected
+regions, and merging of regions too small to paint into their nearest large
+neighbour. Shared by the lesson (steps, sheet, value study) and the stroke layers,
+which is why it sits beside :mod:`engine.imageio` rather than inside either.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from scipy import ndimage
 
 from engine.color.names import plain_words
 from engine.color.ink import dark_ink, ink_for
-from engine.lesson.regions import boundary_mask, connected_regions, merge_small_regions, mode_filter, odd_window
+from engine.regions import boundary_mask, connected_regions, merge_small_regions, mode_filter, odd_window
 
 MIN_FONT = 5.0  # px (picture pixels): smaller numbers could not be read on paper
 MAX_FONT = 22.0

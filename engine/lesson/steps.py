@@ -25,7 +25,7 @@ import numpy as np
 
 from engine.color.names import plain_words
 from engine.imageio import as_rgb_uint8
-from engine.lesson.regions import connected_regions, mode_filter, odd_window
+from engine.regions import connected_regions, mode_filter, odd_window
 
 BLANK = 255  # the untouched canvas is shown white
 MAX_LISTED_COLORS = 6

@@ -18,7 +18,7 @@ import numpy as np
 from engine.color.kmeans import weighted_kmeans
 from engine.color.spaces import rgb_to_lab, unique_colors
 from engine.imageio import as_rgb_uint8
-from engine.lesson.regions import mode_filter, odd_window
+from engine.regions import mode_filter, odd_window
 
 DARKEST, LIGHTEST = 24, 242  # grey levels of the darkest and lightest value
 

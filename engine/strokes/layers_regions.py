@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from engine.color.spaces import luma
+from engine.color.kmeans import nearest_center, weighted_kmeans
+from engine.color.spaces import luma, unique_colors
+from engine.regions import connected_regions, merge_small_regions
 
 _RADII = (3, 5, 9)
 FEATURE_NAMES = tuple(f"{cue}_r{r}" for r in _RADII for cue in ("curve", "junction")) + (
@@ -46,27 +48,22 @@ def segment_regions(image: np.ndarray, *, max_colors: int = 16, min_area: int | 
         # Texture and noise would shatter clusters into specks: smooth first (median
         # keeps the edges that occlusion reasoning needs), and drop larger specks.
         smooth = ndimage.median_filter(image, size=(5, 5, 1))
-        cluster = _kmeans_clusters(smooth.reshape(-1, 3), max_colors)
+        cluster = _color_clusters(smooth, max_colors)
     cluster = cluster.reshape(height, width).astype(np.int32)
 
-    labels = np.zeros((height, width), dtype=np.int32)
-    count = 0
-    for c in np.unique(cluster):
-        component, n = ndimage.label(cluster == c)
-        labels[component > 0] = component[component > 0] + count
-        count += n
-    labels -= 1
+    components, count = connected_regions(cluster)
     if min_area is None:
         min_area = max(4, (height * width) // (1000 if photographic else 4000))
-    area = np.bincount(labels.ravel(), minlength=count)
-    small = area[labels] < min_area
-    if small.any() and not small.all():
-        # Each pixel of a small region takes the label of the nearest large-region pixel.
-        _, (iy, ix) = ndimage.distance_transform_edt(small, return_indices=True)
-        labels = labels[iy, ix]
-    _, labels = np.unique(labels, return_inverse=True)
-    labels = labels.reshape(height, width).astype(np.int32)
-    n_regions = int(labels.max()) + 1
+    merged = merge_small_regions(components, min_area)
+    small = merged != components  # pixels of the small regions, now in a large one
+    # Regions numbered by colour cluster, then by where they start (raster order).
+    _, first_pixel = np.unique(components.ravel(), return_index=True)
+    kept = np.unique(merged)
+    order = kept[np.lexsort((kept, cluster.ravel()[first_pixel[kept]]))]
+    number = np.zeros(count, dtype=np.int32)
+    number[order] = np.arange(len(order))
+    labels = number[merged]
+    n_regions = len(order)
     # A region's colour is that of its own cluster: pixels merged in from small
     # neighbours keep their region but do not tint its colour.
     own_cluster = np.zeros(n_regions, dtype=np.int64)
@@ -81,14 +78,15 @@ def segment_regions(image: np.ndarray, *, max_colors: int = 16, min_area: int | 
     return labels, np.round(colours).astype(np.uint8)
 
 
-def _kmeans_clusters(flat: np.ndarray, k: int) -> np.ndarray:
-    from scipy.cluster.vq import kmeans2
-
+def _color_clusters(image: np.ndarray, k: int) -> np.ndarray:
+    """Cluster index (0…k-1) of each pixel: k-means in RGB over a 20 000-pixel sample."""
     rng = np.random.default_rng(0)  # deterministic: same picture, same regions
-    sample = flat[rng.choice(len(flat), size=min(len(flat), 20000), replace=False)].astype(np.float64)
-    centres, _ = kmeans2(sample, k, minit="++", seed=0)
-    distances = ((flat[:, None, :].astype(np.float32) - centres[None].astype(np.float32)) ** 2).sum(axis=2)
-    return np.argmin(distances, axis=1)
+    flat = image.reshape(-1, 3)
+    sample = flat[rng.choice(len(flat), size=min(len(flat), 20000), replace=False)]
+    colors, counts, _ = unique_colors(sample[None])
+    centres = weighted_kmeans(colors.astype(np.float64), counts.astype(np.float64), k, seed=0)
+    colors, _, inverse = unique_colors(image)
+    return nearest_center(colors, centres)[0][inverse].ravel()
 
 
 def adjacent_pairs(labels: np.ndarray):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.lesson.palette import extract_with_labels
-from engine.lesson.regions import merge_small_regions, mode_filter
+from engine.regions import merge_small_regions, mode_filter
 from engine.lesson.sheet import make_sheet
 
 SVG = "{http://www.w3.org/2000/svg}"
