@@ -55,7 +55,8 @@ class EmbeddedRedis:
             "--logfile", str(self.directory / "redis.log"),
         ]
         if self.persist:
-            args += ["--save", "60 1", "--appendonly", "no", "--dbfilename", "dump.rdb"]
+            # "60" and "1" as two arguments: redis 6.2 ignores a single "60 1" (and never saved)
+            args += ["--save", "60", "1", "--appendonly", "no", "--dbfilename", "dump.rdb"]
         else:
             args += ["--save", "", "--appendonly", "no"]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
