@@ -1,0 +1,128 @@
+"""The project's modules import each other without circles, and the engine stays a library.
+
+Every ``import`` statement of ``engine/``, ``studio/`` and ``painting_site/`` counts,
+including those inside functions (a lazy import that closes a circle is still a
+circle a reader has to untangle). Only the project's own modules are graph nodes.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("engine", "studio", "painting_site")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                found[_module_name(path)] = path
+    return found
+
+
+def _imported_names(module: str, path: Path) -> set[str]:
+    """Dotted names ``module`` imports (``from a import b`` gives ``a.b`` and ``a``)."""
+    is_package = path.name == "__init__.py"
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against this module's package
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+            else:
+                prefix = node.module
+            names.add(prefix)
+            names.update(f"{prefix}.{alias.name}" for alias in node.names)
+    return names
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Project module → project modules it imports (the longest matching module name)."""
+    modules = _modules()
+    graph = {}
+    for module, path in modules.items():
+        targets = set()
+        for name in _imported_names(module, path):
+            # "from engine.color import luminance" names a module; "from engine.color.spaces
+            # import luma" names a function: keep the longest prefix that is a module.
+            parts = name.split(".")
+            for end in range(len(parts), 0, -1):
+                candidate = ".".join(parts[:end])
+                if candidate in modules:
+                    if candidate != module:
+                        targets.add(candidate)
+                    break
+        graph[module] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan), each sorted."""
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_the_project():
+    graph = import_graph()
+    assert {"engine.color.spaces", "engine.lesson.palette", "studio.models", "painting_site.settings"} <= set(graph)
+    assert "engine.color.spaces" in graph["engine.lesson.palette"]
+    # the cycle finder finds a planted circle
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert cycles(import_graph()) == []
+
+
+def test_the_engine_is_a_library():
+    """Nothing under engine/ imports Django, the command line or the benchmarks (they import it)."""
+    offenders = []
+    for module, path in _modules().items():
+        if not module.startswith("engine") or module.startswith(("engine.cli", "engine.benchmarks")):
+            continue
+        if module == "engine.__main__":
+            continue  # `python -m engine` is the command line's entry point
+        for name in _imported_names(module, path):
+            if name.split(".")[0] in ("django", "studio", "painting_site") or name.startswith(
+                ("engine.cli", "engine.benchmarks")
+            ):
+                offenders.append(f"{module} imports {name}")
+    assert offenders == []
