@@ -126,3 +126,22 @@ def test_the_engine_is_a_library():
             ):
                 offenders.append(f"{module} imports {name}")
     assert offenders == []
+
+
+def _engine_part(module: str) -> str:
+    """``engine.lesson.palette`` → ``engine.lesson``; ``engine.imageio`` stays itself."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_engine_subpackages_depend_one_way_and_colour_on_nothing():
+    """Between subpackages too (engine.lesson → engine.color, never back), and
+    engine.color, the base of the others, uses nothing else of the engine."""
+    parts: dict[str, set[str]] = {}
+    for module, targets in import_graph().items():
+        if module.startswith("engine."):
+            parts.setdefault(_engine_part(module), set()).update(
+                _engine_part(t) for t in targets if t.startswith("engine.") and _engine_part(t) != _engine_part(module)
+            )
+    assert "engine.lesson" in parts and "engine.color" in parts["engine.lesson"]
+    assert cycles(parts) == []
+    assert parts["engine.color"] == set()
