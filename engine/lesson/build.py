@@ -1,7 +1,8 @@
 """Lesson plan: everything a painter needs at the easel, for one picture and canvas size.
 
 ``build_lesson`` fits the picture to the canvas, then computes the palette (and the
-palette chart), the painting steps, the paint-by-numbers sheet, the 3- and 5-value
+palette chart), a brush-stroke plan (:mod:`engine.plan`) whose layers are the painting
+steps (with stroke maps and a time-lapse), the paint-by-numbers sheet, the 3- and 5-value
 studies and the drawing grid. ``Lesson.files()`` gives every output as bytes under a
 relative file name (PNG images, SVGs, ``lesson.json`` and a printable ``lesson.html``
 that links the others by relative name only), so callers can store them anywhere:
@@ -26,14 +27,19 @@ from engine.imageio import encode_indexed_png as indexed_png
 from engine.lesson.html import render_lesson_html
 from engine.lesson.palette import Palette, extract_with_labels
 from engine.lesson.sheet import Sheet, make_sheet
-from engine.lesson.steps import PaintingStep, plan_steps
+from engine.lesson.steps import PaintingStep, steps_from_plan
+from engine.plan.outputs import TIMELAPSE_NAME, PlannedPainting, plan_picture
 from engine.lesson.values import ValueStudy, value_study
 
 __all__ = ["Lesson", "build_lesson", "parse_canvas", "compact_png", "indexed_png"]
 
 VALUE_LEVELS = (3, 5)
 # Rough share of the work per stage, so progress fractions move evenly.
-_STAGES = (("palette", 0.15), ("steps", 0.15), ("sheet", 0.2), ("values", 0.1), ("grid", 0.1), ("chart", 0.1), ("files", 0.2))
+_STAGES = (("palette", 0.1), ("plan", 0.35), ("steps", 0.05), ("sheet", 0.15), ("values", 0.05), ("grid", 0.05),
+           ("chart", 0.05), ("files", 0.2))
+#: Pictures are planned at most this many px on their longer side (then scaled back):
+#: finer strokes than about 1/500 of the canvas are not worth a painter's time.
+PLAN_MAX_SIDE = 512
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Lesson:
     grid: DrawingGrid = field(repr=False)
     chart_svg: str = field(repr=False)
     chart_png: np.ndarray = field(repr=False)
+    plan: PlannedPainting | None = field(default=None, repr=False)
     _files: dict[str, bytes] | None = field(default=None, repr=False)
 
     @property
@@ -71,6 +78,7 @@ class Lesson:
                 for step in self.steps
             ],
             "grid": {**self.grid.to_json(), "image": "grid.png"},
+            **({"plan": self._plan_json()} if self.plan is not None else {}),
             "values": [{**study.to_json(), "image": f"values-{n}.png"} for n, study in self.values.items()],
             "sheet": {"svg": "sheet.svg", "preview": "sheet-preview.png", "regions": self.sheet.region_count},
             "assets": {
@@ -83,7 +91,19 @@ class Lesson:
                 "grid": "grid.png",
                 **{f"values_{n}": f"values-{n}.png" for n in self.values},
                 "html": "lesson.html",
+                **({"plan": "plan.json", "timelapse": TIMELAPSE_NAME} if self.plan is not None else {}),
             },
+        }
+
+    def _plan_json(self) -> dict:
+        plan = self.plan.plan
+        return {
+            "file": "plan.json",
+            "timelapse": TIMELAPSE_NAME,
+            "layers": len(plan.layers),
+            "strokes": plan.stroke_count,
+            "brushes_mm": [layer.brush_mm for layer in plan.layers],
+            "strokes_per_100_cm2": round(plan.stroke_count / plan.canvas_area_cm2() * 100.0, 1),
         }
 
     def files(self) -> dict[str, bytes]:
@@ -103,6 +123,8 @@ class Lesson:
                 files[f"values-{n}.png"] = indexed_png(study.labels, tones)
             # the bare canvas (label -1) is the last palette entry: white
             with_blank = np.vstack([self.palette.rgb, [[255, 255, 255]]]).astype(np.uint8)
+            if self.plan is not None:
+                files.update(self.plan.files(layer_images=False))  # the steps show the layers
             for step in self.steps:
                 step_labels = np.where(step.labels < 0, len(self.palette), step.labels)
                 files[_step_name(step)] = indexed_png(step_labels, with_blank)
@@ -161,8 +183,10 @@ def build_lesson(
 
     report("palette")
     palette, labels = extract_with_labels(picture, max_colors)
+    report("plan")
+    planned = plan_picture(picture, palette.rgb, canvas=(width, height, unit), max_side=PLAN_MAX_SIDE)
     report("steps")
-    steps = plan_steps(picture, palette, labels=labels)
+    steps = steps_from_plan(planned, palette)
     report("sheet")
     sheet = make_sheet(labels, palette, min_area=min_region_area)
     sheet_svg = sheet.svg()
@@ -184,6 +208,7 @@ def build_lesson(
         grid=grid,
         chart_svg=palette_chart_svg(palette, picture),
         chart_png=palette_chart_png(palette, picture),
+        plan=planned,
     )
     report("files")
     lesson.files()

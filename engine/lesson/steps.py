@@ -48,6 +48,9 @@ class PaintingStep:
     canvas: np.ndarray = field(repr=False)
     stage: str = ""
     labels: np.ndarray | None = field(default=None, repr=False)  # H×W palette index, -1 bare
+    brush_mm: float | None = None  # steps of a stroke plan: the brush, its strokes, their map
+    strokes: int | None = None
+    stroke_map: str | None = None
 
     @property
     def coverage(self) -> float:
@@ -55,7 +58,7 @@ class PaintingStep:
         return float(self.mask.mean())
 
     def to_json(self) -> dict:
-        return {
+        payload = {
             "order": self.order,
             "stage": self.stage,
             "title": self.title,
@@ -63,6 +66,9 @@ class PaintingStep:
             "colors": list(self.colors),
             "coverage": round(self.coverage, 4),
         }
+        if self.brush_mm is not None:
+            payload.update(brush_mm=self.brush_mm, strokes=self.strokes, stroke_map=self.stroke_map)
+        return payload
 
 
 def plan_steps(
@@ -148,6 +154,65 @@ _STEP_KINDS = {
     "highlights": ("highlights", "Finish with the highlights",
                    "Finish with the highlights: dab {colors} where the mask shows."),
 }
+
+
+def steps_from_plan(planned, palette) -> list[PaintingStep]:
+    """One step per layer of a stroke plan (:class:`engine.plan.outputs.PlannedPainting`),
+    largest brush first: its brush width, colour numbers (most strokes first), number
+    of strokes, one plain instruction, the canvas after it and where it changes the
+    canvas (``mask``). Stroke maps are named as :func:`engine.plan.outputs.stroke_map_name`."""
+    from engine.plan.outputs import stroke_map_name
+
+    steps = []
+    before = np.full(planned.plan.shape, -1, dtype=np.int32)
+    n_layers = len(planned.plan.layers)
+    for layer, labels in zip(planned.plan.layers, planned.render.layers):
+        colors = layer.colors()
+        stage, title, template = _layer_kind(layer.index, n_layers)
+        canvas = palette.rgb[np.maximum(labels, 0)]
+        canvas[labels < 0] = BLANK
+        brush = f"{layer.brush_mm:g} mm"
+        steps.append(PaintingStep(
+            order=layer.index + 1,
+            title=title.format(brush=brush),
+            instruction=template.format(brush=brush, strokes=len(layer.strokes),
+                                        colors=_describe_colors(palette, colors)),
+            colors=colors,
+            mask=labels != before,
+            canvas=canvas,
+            stage=stage,
+            labels=labels.copy(),
+            brush_mm=float(layer.brush_mm),
+            strokes=len(layer.strokes),
+            stroke_map=stroke_map_name(layer.index),
+        ))
+        before = labels
+    return steps
+
+
+def _layer_kind(index: int, count: int) -> tuple[str, str, str]:
+    """(stage, title, instruction template) of plan layer ``index`` of ``count``."""
+    follow = " Follow the stroke map: each stroke starts at its number and runs along the arrow."
+    if index == 0:
+        return ("block-in", "Block in with the {brush} brush",
+                "Cover the whole canvas with {strokes} broad strokes of the {brush} brush in {colors}; "
+                "no detail yet." + follow)
+    if index == count - 1:
+        return ("details", "Finish the details with the {brush} brush",
+                "Finish with {strokes} small strokes of the {brush} brush in {colors}, "
+                "only where the map shows them." + follow)
+    return ("shapes", "Shape the forms with the {brush} brush",
+            "Paint {strokes} strokes of the {brush} brush in {colors} over the dry or tacky layer below; "
+            "leave what is already right." + follow)
+
+
+def _describe_colors(palette, numbers: list[int]) -> str:
+    """Colour numbers with plain names (the most used first), the rest by count only."""
+    shown = numbers[:MAX_LISTED_COLORS]
+    parts = [f"{num} ({plain_words(palette[num - 1].name)})" for num in shown]
+    if len(numbers) > len(shown):
+        parts.append(f"{len(numbers) - len(shown)} more (see the colour list)")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 class _Planner:

@@ -76,6 +76,19 @@ class Plan:
         per_cm = 2.54 if unit == "in" else 1.0
         return width * height * per_cm * per_cm
 
+    def scaled(self, shape: tuple[int, int]) -> Plan:
+        """The same strokes for the picture at ``shape`` = (height, width) px: points and
+        widths scaled (then rounded as JSON keeps them), brushes unchanged in mm."""
+        sy, sx = shape[0] / self.shape[0], shape[1] / self.shape[1]
+        s_width = (sx + sy) / 2.0
+        layers = [
+            PlanLayer(layer.index, layer.brush_mm, round(layer.width_px * s_width, DECIMALS),
+                      [make_stroke((s.points + 0.5) * (sx, sy) - 0.5, s.width * s_width, s.color)
+                       for s in layer.strokes])
+            for layer in self.layers
+        ]
+        return Plan(tuple(int(v) for v in shape), self.canvas, self.palette_rgb, layers)
+
     def to_json(self) -> dict:
         width, height, unit = self.canvas
         return {

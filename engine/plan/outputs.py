@@ -43,9 +43,10 @@ class PlannedPainting:
         """H×W int32 palette indices of the finished canvas (-1 bare)."""
         return self.render.final
 
-    def files(self, *, timelapse: bool = True) -> dict[str, bytes]:
-        """Relative file name → bytes: ``plan.json``, ``layer-NN.png``, ``final.png``,
-        ``stroke-map-NN.svg`` and (with ``timelapse``) ``timelapse.webp``."""
+    def files(self, *, timelapse: bool = True, layer_images: bool = True) -> dict[str, bytes]:
+        """Relative file name → bytes: ``plan.json``, ``stroke-map-NN.svg``, with
+        ``layer_images`` ``layer-NN.png`` and ``final.png``, with ``timelapse``
+        ``timelapse.webp``."""
         colors = np.vstack([self.plan.palette_rgb, np.asarray(BLANK_RGB, np.uint8)])
 
         def png(labels):
@@ -55,19 +56,34 @@ class PlannedPainting:
 
         files = {"plan.json": json.dumps(self.plan.to_json(), separators=(",", ":")).encode("utf-8")}
         for layer, labels in zip(self.plan.layers, self.render.layers):
-            files[layer_image_name(layer.index)] = png(labels)
+            if layer_images:
+                files[layer_image_name(layer.index)] = png(labels)
             before = self.render.layers[layer.index - 1] if layer.index else None
             files[stroke_map_name(layer.index)] = stroke_map_svg(
                 layer, self.plan.shape, self.plan.palette_rgb, labels_before=before).encode("utf-8")
-        files["final.png"] = png(self.final)
+        if layer_images:
+            files["final.png"] = png(self.final)
         if timelapse:
             files[TIMELAPSE_NAME] = make_timelapse(self.plan)
         return files
 
 
-def plan_picture(picture, palette_rgb, *, canvas=(40.0, 30.0, "cm"), seed: int = 0,
+def plan_picture(picture, palette_rgb, *, canvas=(40.0, 30.0, "cm"), seed: int = 0, max_side: int | None = None,
                  progress: Callable[[int, int], None] | None = None, **options) -> PlannedPainting:
     """Plan ``picture`` (H×W×3) with ``palette_rgb`` (K×3 uint8) on ``canvas`` and render
-    it; ``options`` go to :func:`~engine.plan.planner.plan_strokes`."""
-    plan = plan_strokes(picture, palette_rgb, canvas=canvas, seed=seed, progress=progress, **options)
+    it; ``options`` go to :func:`~engine.plan.planner.plan_strokes`.
+
+    With ``max_side`` a larger picture is planned at that many px on its longer side
+    (strokes finer than about 1/500 of the canvas are not worth a painter's time) and
+    the plan scaled back to the picture's size, so the plan and its pictures match it.
+    """
+    from engine.imageio import as_rgb_uint8, resize_long_side
+
+    picture = as_rgb_uint8(picture, name="picture")
+    small = picture
+    if max_side is not None and max(picture.shape[:2]) > max_side:
+        small = resize_long_side(picture, max_side)
+    plan = plan_strokes(small, palette_rgb, canvas=canvas, seed=seed, progress=progress, **options)
+    if small is not picture:
+        plan = plan.scaled(picture.shape[:2])
     return PlannedPainting(plan, render_plan(plan))

@@ -126,10 +126,8 @@ def plan_strokes(
     Plan
         Layers back to front, one per brush; ``plan.shape`` is the picture's (H, W).
     """
-    from engine.lesson.grid import as_canvas
-
     image = as_rgb_uint8(image, min_side=1, name="picture")
-    canvas = as_canvas(canvas)
+    canvas = _as_canvas(canvas)
     palette_rgb = np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3)
     if len(palette_rgb) == 0:
         raise ValueError("the palette is empty; a plan needs at least one colour.")
@@ -168,6 +166,16 @@ def plan_strokes(
         if progress is not None:
             progress(index + 1, len(brushes))
     return Plan(shape=shape, canvas=canvas, palette_rgb=palette_rgb, layers=layers)
+
+
+def _as_canvas(canvas) -> tuple[float, float, str]:
+    try:
+        width, height, unit = canvas
+        canvas = (float(width), float(height), str(unit))
+    except (TypeError, ValueError):
+        raise ValueError(f"canvas must be (width, height, unit), e.g. (40, 30, 'cm'); got {canvas!r}.") from None
+    canvas_mm_per_px(canvas, (1, 1))  # checks the unit and the sides
+    return canvas
 
 
 def _paint_distances(target, paints, *, sigma):
