@@ -6,11 +6,15 @@ data and socket live under the given directory. This is the real server, not a m
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
+
+from studio.processes import die_with_parent
 
 
 def redis_server_binary() -> str:
@@ -59,18 +63,34 @@ class EmbeddedRedis:
             args += ["--save", "60", "1", "--appendonly", "no", "--dbfilename", "dump.rdb"]
         else:
             args += ["--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+        parent_pid = os.getpid()
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=lambda: die_with_parent(signal.SIGTERM, parent_pid=parent_pid),  # never outlives us
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited at start; see {self.directory / 'redis.log'}")
-            if self._answers():
+            if self.answers():
                 return self
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"redis-server did not answer on port {self.port} within {timeout:.0f} s")
 
-    def _answers(self) -> bool:
+    def restart_if_dead(self) -> bool:
+        """Start the server again on the same port (and data) if its process ended; True if it did.
+
+        The port must stay: workers started by hand (``manage.py rqworker``) look at it.
+        """
+        if self.process is not None and self.process.poll() is None:
+            return False
+        self.process = None
+        self.start()
+        return True
+
+    def answers(self) -> bool:
+        """Whether a Redis server answers PING on this port (ours or another)."""
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
                 sock.sendall(b"PING\r\n")

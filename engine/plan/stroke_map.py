@@ -15,12 +15,9 @@ from html import escape
 import numpy as np
 from PIL import Image
 
+from engine.color.ink import ink_for
 from engine.plan.model import PlanLayer
 from engine.plan.render import labels_to_rgb
-
-
-def _ink(rgb) -> str:
-    return "#000" if 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140 else "#fff"
 
 
 def _background(labels_before: np.ndarray | None, palette_rgb) -> str:
@@ -65,7 +62,7 @@ def stroke_map_svg(layer: PlanLayer, shape: tuple[int, int], palette_rgb, *,
             d = "M" + " L".join(f"{x:g},{y:g}" for x, y in stroke.points)
             bands.append(f'<path d="{d}" stroke="{hexcolor}" stroke-width="{stroke.width:g}"/>')
             lines.append(f'<path d="{d}"/>')
-        labels.append(f'<text x="{x0:g}" y="{y0:g}" fill="{_ink(rgb)}">{stroke.color}</text>')
+        labels.append(f'<text x="{x0:g}" y="{y0:g}" fill="{ink_for(rgb)}">{stroke.color}</text>')
     parts.append('<g fill="none" stroke-linecap="round" stroke-linejoin="round" opacity="0.85">'
                  + "".join(bands) + "</g>")
     parts.append(f'<g fill="none" stroke="#222" stroke-width="{line:g}" marker-end="url(#arrow)">'

@@ -2,7 +2,10 @@
 
 Starts the web server (gunicorn on HOST:PORT), one RQ worker for every queue and, when
 ``REDIS_URL`` is unset, an embedded real ``redis-server`` with its data under ``var/redis``.
-Ctrl-C or SIGTERM stops every child it started; a worker that dies is restarted.
+Ctrl-C or SIGTERM stops every child it started; a worker or an embedded redis-server that
+dies is started again (Redis on the same port). Children also die if this process is
+killed outright (``studio.processes.die_with_parent``), and a worker's work-horse dies
+with its worker, so nothing is left running.
 """
 
 import os
@@ -15,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from studio.embedded_redis import EmbeddedRedis, free_port
+from studio.processes import die_with_parent
 
 EMBEDDED_REDIS_PORT = 6380  # matches settings' default REDIS_URL, so `manage.py rqworker` finds it
 
@@ -33,10 +37,7 @@ class Command(BaseCommand):
         redis = None
         env = dict(os.environ)
         if not os.environ.get("REDIS_URL"):
-            redis_port = EMBEDDED_REDIS_PORT if _port_free(EMBEDDED_REDIS_PORT) else free_port()
-            redis = EmbeddedRedis(settings.VAR_DIR / "redis", port=redis_port).start()
-            env["REDIS_URL"] = redis.url
-            self.stdout.write(f"embedded redis-server {redis.url} (data in {redis.directory})")
+            redis, env["REDIS_URL"] = self._embedded_redis()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._request_stop)
         commands = {
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Painting Assistant is running on http://{host}:{port}/ — Ctrl-C to stop."))
             while not self.stopping:
                 time.sleep(0.5)
+                if redis is not None and not self.stopping:
+                    self._keep_redis_running(redis)
                 for name, child in list(self.children.items()):
                     if child.poll() is None or self.stopping:
                         continue
@@ -69,9 +72,37 @@ class Command(BaseCommand):
                 redis.stop()
         return None
 
+    def _embedded_redis(self) -> tuple[EmbeddedRedis | None, str]:
+        """(the server we started or None, its REDIS_URL)."""
+        redis = EmbeddedRedis(settings.VAR_DIR / "redis", port=EMBEDDED_REDIS_PORT)
+        if not _port_free(EMBEDDED_REDIS_PORT):
+            if redis.answers():  # e.g. one left by an earlier run: use it, do not fork off another port
+                self.stdout.write(f"using the redis-server already on {redis.url} (not started by this command)")
+                return None, redis.url
+            redis = EmbeddedRedis(settings.VAR_DIR / "redis", port=free_port())
+            self.stderr.write(
+                f"port {EMBEDDED_REDIS_PORT} is taken: embedded redis-server on {redis.url}; "
+                f"start other workers with REDIS_URL={redis.url}"
+            )
+        redis.start()
+        self.stdout.write(f"embedded redis-server {redis.url} (data in {redis.directory})")
+        return redis, redis.url
+
+    def _keep_redis_running(self, redis: EmbeddedRedis) -> None:
+        try:
+            if redis.restart_if_dead():
+                self.stderr.write(f"the embedded redis-server had exited; restarted it on {redis.url}")
+        except RuntimeError as error:  # e.g. the port is taken meanwhile: tried again next round
+            self.stderr.write(f"could not restart the embedded redis-server: {error}")
+
     def _start(self, name, command, env):
+        parent_pid = os.getpid()
         # A session of their own: the terminal's Ctrl-C reaches only us, and we stop them in order.
-        self.children[name] = subprocess.Popen(command, env=env, start_new_session=True, cwd=settings.BASE_DIR)
+        # If we are killed outright (no chance to stop them), the kernel sends them SIGTERM.
+        self.children[name] = subprocess.Popen(
+            command, env=env, start_new_session=True, cwd=settings.BASE_DIR,
+            preexec_fn=lambda: die_with_parent(signal.SIGTERM, parent_pid=parent_pid),
+        )
 
     def _request_stop(self, signum, frame):
         self.stopping = True
