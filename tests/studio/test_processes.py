@@ -134,3 +134,48 @@ def test_an_embedded_redis_that_dies_comes_back_on_the_same_port(tmp_path):
         assert server.port == port and server.answers()
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_running_painting_stops_its_work_horse_at_once(alice_client, alice, make_project, styles, redis_server, settings):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+    from rq.job import Job as RQJob
+
+    from studio import generation_jobs
+    from studio.models import Job
+    from studio.models.generations import generation_folder
+
+    project = make_project(alice, size=(320, 240))
+    generation = generation_jobs.start_generation(
+        project, style=styles[0], preset="standard", output_size=384, style_strength=1.0, palette_colors=6,
+        canvas="40x30cm", seed=1,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "rqworker", "transfer"], cwd=ROOT, start_new_session=True,
+        env=environment(redis_server.url, MEDIA_ROOT=str(settings.MEDIA_ROOT)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        def painting():
+            job = Job.objects.get(pk=generation.job.pk)
+            return job.status == Job.Status.RUNNING and job.progress > 0
+        wait_for(painting, 120, "the painting to start")
+        horse = children(worker.pid)[0]
+        response = alice_client.post(reverse("studio:generation-delete", args=[generation.pk]))
+        assert response.status_code == 302
+        wait_for(lambda: not alive(horse), 10, "the work-horse to be stopped")
+        rq_job = RQJob.fetch(str(generation.job.pk), connection=django_rq.get_connection("transfer"))
+        wait_for(lambda: rq_job.get_status(refresh=True) == "stopped", 10, "RQ to record the stop")
+
+        def folder_empty():
+            try:
+                return default_storage.listdir(generation_folder(generation))[1] == []
+            except FileNotFoundError:
+                return True
+        wait_for(folder_empty, 10, "the generation's files to be removed")
+        assert worker.poll() is None  # the worker itself carries on
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
