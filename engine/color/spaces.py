@@ -1,9 +1,13 @@
-"""Colour spaces for palettes: sRGB ↔ CIELAB / Oklab and the CIEDE2000 colour difference.
+"""Every colour conversion of the engine, and the CIEDE2000 colour difference.
 
-Palettes are clustered in CIELAB (D65) because the quality measure a painter cares
-about, "how far is each pixel from the paint I mix for it", is CIEDE2000, which is
-defined on CIELAB. Oklab is offered for callers that want a more uniform hue space.
-All functions are vectorised over any leading shape: ``(..., 3)`` arrays in and out.
+sRGB ↔ linear RGB, CIELAB (D65), Oklab, YIQ (and its luma), HSV → RGB, and a
+"ΔE space" in which straight-line distance follows CIEDE2000. Palettes are clustered
+in that space because the quality a painter cares about, "how far is each pixel from
+the paint I mix for it", is CIEDE2000, defined on CIELAB. Oklab is offered for callers
+that want a more uniform hue space; YIQ separates luminance from chroma linearly
+(colour-preserving style transfer). All functions are vectorised over any leading
+shape: ``(..., 3)`` arrays in and out. A new conversion belongs here, not in the
+module that first needs it.
 """
 
 from __future__ import annotations
@@ -57,24 +61,68 @@ def _as_unit_rgb(rgb) -> np.ndarray:
 
 
 def srgb_to_linear(rgb) -> np.ndarray:
-    """Undo the sRGB transfer curve; ``rgb`` in [0, 1] (or uint8), result in [0, 1]."""
+    """Undo the sRGB transfer curve (IEC 61966-2-1).
+
+    Parameters
+    ----------
+    rgb : array_like, shape (..., 3)
+        uint8 in 0–255, or float in [0, 1] (clipped to it).
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        Linear-light RGB in [0, 1].
+    """
     c = _as_unit_rgb(rgb)
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
 def linear_to_srgb(linear) -> np.ndarray:
-    """Apply the sRGB transfer curve; result clipped to [0, 1]."""
+    """Apply the sRGB transfer curve.
+
+    Parameters
+    ----------
+    linear : array_like, shape (..., 3), float
+        Linear-light RGB; clipped to [0, 1] first.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        Gamma-encoded sRGB in [0, 1].
+    """
     c = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
     return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1 / 2.4) - 0.055)
 
 
 def to_uint8(rgb_unit) -> np.ndarray:
-    """Float RGB in [0, 1] → uint8 RGB, rounded to nearest."""
+    """Float RGB → 8-bit RGB, rounded to nearest.
+
+    Parameters
+    ----------
+    rgb_unit : array_like, shape (..., 3), float
+        RGB in [0, 1]; clipped to it first.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), uint8
+        RGB in 0–255.
+    """
     return np.round(np.clip(rgb_unit, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 def rgb_to_lab(rgb) -> np.ndarray:
-    """sRGB (uint8 or float 0–1) → CIELAB D65/2°: L* in 0–100, a*, b* roughly ±128."""
+    """sRGB → CIELAB (D65 white, 2° observer).
+
+    Parameters
+    ----------
+    rgb : array_like, shape (..., 3)
+        uint8 in 0–255, or float in [0, 1] (clipped to it).
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        L* in [0, 100], a* and b* roughly in [-128, 128].
+    """
     xyz = _apply_matrix(srgb_to_linear(rgb), _RGB_TO_XYZ / _WHITE_D65[:, None])
     # The cube root is the expensive part; only pixels above the knee need it.
     f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
@@ -86,7 +134,18 @@ def rgb_to_lab(rgb) -> np.ndarray:
 
 
 def lab_to_rgb(lab) -> np.ndarray:
-    """CIELAB D65 → sRGB float in [0, 1] (out-of-gamut colours clipped)."""
+    """CIELAB (D65) → sRGB.
+
+    Parameters
+    ----------
+    lab : array_like, shape (..., 3), float
+        L* in [0, 100], a*, b* as :func:`rgb_to_lab` gives them.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        sRGB in [0, 1]; colours outside the sRGB gamut are clipped.
+    """
     lab = np.asarray(lab, dtype=np.float64)
     fy = (lab[..., 0] + 16.0) / 116.0
     f = np.stack([fy + lab[..., 1] / 500.0, fy, fy - lab[..., 2] / 200.0], axis=-1)
@@ -95,13 +154,35 @@ def lab_to_rgb(lab) -> np.ndarray:
 
 
 def rgb_to_oklab(rgb) -> np.ndarray:
-    """sRGB (uint8 or float 0–1) → Oklab: L in 0–1, a, b roughly ±0.4."""
+    """sRGB → Oklab (Ottosson 2020).
+
+    Parameters
+    ----------
+    rgb : array_like, shape (..., 3)
+        uint8 in 0–255, or float in [0, 1] (clipped to it).
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        L in [0, 1], a and b roughly in [-0.4, 0.4].
+    """
     lms = np.cbrt(_apply_matrix(srgb_to_linear(rgb), _RGB_TO_LMS))
     return _apply_matrix(lms, _LMS_TO_OKLAB)
 
 
 def oklab_to_rgb(oklab) -> np.ndarray:
-    """Oklab → sRGB float in [0, 1] (out-of-gamut colours clipped)."""
+    """Oklab → sRGB.
+
+    Parameters
+    ----------
+    oklab : array_like, shape (..., 3), float
+        L in [0, 1], a, b as :func:`rgb_to_oklab` gives them.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        sRGB in [0, 1]; colours outside the sRGB gamut are clipped.
+    """
     lms = _apply_matrix(np.asarray(oklab, dtype=np.float64), np.linalg.inv(_LMS_TO_OKLAB))
     return linear_to_srgb(_apply_matrix(lms**3, np.linalg.inv(_RGB_TO_LMS)))
 
@@ -202,10 +283,20 @@ def _yiq_product(values, matrix: np.ndarray) -> np.ndarray:
 
 
 def delta_e_ciede2000(lab1, lab2) -> np.ndarray:
-    """CIEDE2000 difference (Sharma et al. 2005, kL = kC = kH = 1), broadcasting ``(..., 3)``.
+    """CIEDE2000 colour difference (Sharma, Wu & Dalal 2005; kL = kC = kH = 1).
 
     About 1 is a just-noticeable difference; 2–3 is what a careful painter sees between
     two mixed paints side by side.
+
+    Parameters
+    ----------
+    lab1, lab2 : array_like, shape (..., 3), float
+        CIELAB colours; the leading shapes broadcast against each other.
+
+    Returns
+    -------
+    ndarray, shape (...), float64
+        ΔE00 ≥ 0 for each pair (0 for equal colours).
     """
     lab1 = np.asarray(lab1, dtype=np.float64)
     lab2 = np.asarray(lab2, dtype=np.float64)
@@ -258,11 +349,24 @@ def delta_e_ciede2000(lab1, lab2) -> np.ndarray:
 
 
 def unique_colors(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct RGB colours of an ``H×W×3`` uint8 image.
+    """Distinct colours of a picture, with how often each occurs.
 
-    Returns ``(colors (K×3 uint8), counts (K,), inverse (H×W index into colors))``;
-    packing RGB into one int makes this a 1-D ``np.unique``, several times faster than
+    Packing RGB into one integer makes this a 1-D ``np.unique``, several times faster than
     ``np.unique(axis=0)``.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The picture.
+
+    Returns
+    -------
+    colors : ndarray, shape (K, 3), uint8
+        Each distinct colour once, in increasing packed order.
+    counts : ndarray, shape (K,), int
+        Pixels of each colour (they sum to H·W).
+    inverse : ndarray, shape (H, W), int
+        Row of ``colors`` for every pixel: ``colors[inverse]`` is the picture again.
     """
     flat = image.reshape(-1, 3).astype(np.int32)
     packed = (flat[:, 0] << 16) | (flat[:, 1] << 8) | flat[:, 2]
@@ -272,10 +376,29 @@ def unique_colors(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def nearest_delta_e(image: np.ndarray, palette_rgb, *, chunk: int = 20000) -> np.ndarray:
-    """Per pixel, the CIEDE2000 to its nearest palette colour (H×W float).
+    """Per pixel, the CIEDE2000 difference to its nearest palette colour.
 
-    ``image`` is H×W×3 uint8, ``palette_rgb`` K×3 uint8. Computed once per distinct
-    colour of the image, in chunks to bound memory (chunk × K pairs at a time).
+    Computed once per distinct colour of the picture, in chunks to bound memory
+    (``chunk`` × K pairs at a time).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The picture.
+    palette_rgb : array_like, shape (K, 3), uint8
+        Palette colours, K ≥ 1.
+    chunk : int, optional
+        Distinct colours compared at a time.
+
+    Returns
+    -------
+    ndarray, shape (H, W), float64
+        ΔE00 ≥ 0 to the nearest palette colour.
+
+    Raises
+    ------
+    ValueError
+        If the palette is empty.
     """
     palette_lab = rgb_to_lab(np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3))
     if len(palette_lab) == 0:
@@ -290,7 +413,20 @@ def nearest_delta_e(image: np.ndarray, palette_rgb, *, chunk: int = 20000) -> np
 
 
 def mean_palette_delta_e(image: np.ndarray, palette_rgb) -> float:
-    """Mean over all pixels of the CIEDE2000 to the nearest palette colour."""
+    """How well a palette covers a picture: the mean CIEDE2000 to the nearest palette colour.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The picture.
+    palette_rgb : array_like, shape (K, 3), uint8
+        Palette colours, K ≥ 1.
+
+    Returns
+    -------
+    float
+        Mean ΔE00 over all pixels (0 when every pixel is a palette colour).
+    """
     return float(nearest_delta_e(image, palette_rgb).mean())
 
 
@@ -313,7 +449,20 @@ def _grey_stretch(chroma: np.ndarray) -> np.ndarray:
 
 
 def lab_to_delta_e_space(lab) -> np.ndarray:
-    """CIELAB → coordinates where Euclidean distance ≈ CIEDE2000 for nearby colours."""
+    """CIELAB → coordinates where Euclidean distance ≈ CIEDE2000 for nearby colours.
+
+    Parameters
+    ----------
+    lab : array_like, shape (..., 3), float
+        CIELAB colours.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        Warped lightness (0–75 for L* 0–100) and compressed, grey-stretched chroma
+        axes (about ±40 in the sRGB gamut); for small steps a distance of 1 is about
+        1 ΔE00.
+    """
     lab = np.asarray(lab, dtype=np.float64)
     a = lab[..., 1] * _grey_stretch(np.hypot(lab[..., 1], lab[..., 2]))
     b = lab[..., 2]
@@ -326,7 +475,18 @@ def lab_to_delta_e_space(lab) -> np.ndarray:
 
 
 def delta_e_space_to_lab(coords) -> np.ndarray:
-    """Inverse of :func:`lab_to_delta_e_space`."""
+    """Inverse of :func:`lab_to_delta_e_space`.
+
+    Parameters
+    ----------
+    coords : array_like, shape (..., 3), float
+        Coordinates from :func:`lab_to_delta_e_space`.
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        CIELAB colours (to 1e-3 ΔE after the fixed-point steps).
+    """
     coords = np.asarray(coords, dtype=np.float64)
     radius = np.hypot(coords[..., 1], coords[..., 2])
     scale = np.expm1(_CHROMA_K * radius) / (_CHROMA_K * np.maximum(radius, 1e-12))
@@ -339,5 +499,16 @@ def delta_e_space_to_lab(coords) -> np.ndarray:
 
 
 def rgb_to_delta_e_space(rgb) -> np.ndarray:
-    """sRGB (uint8 or float 0–1) → :func:`lab_to_delta_e_space` coordinates."""
+    """sRGB → :func:`lab_to_delta_e_space` coordinates (what palettes are clustered in).
+
+    Parameters
+    ----------
+    rgb : array_like, shape (..., 3)
+        uint8 in 0–255, or float in [0, 1] (clipped to it).
+
+    Returns
+    -------
+    ndarray, shape (..., 3), float64
+        As :func:`lab_to_delta_e_space`.
+    """
     return lab_to_delta_e_space(rgb_to_lab(rgb))
