@@ -15,12 +15,28 @@ from PIL import Image, ImageOps
 
 
 def as_rgb_uint8(image, *, min_side: int = 1, name: str = "image") -> np.ndarray:
-    """Return ``image`` as a contiguous ``H×W×3`` uint8 RGB array.
+    """The picture as a contiguous RGB uint8 array, whatever array a caller has.
 
-    Accepts greyscale (``H×W`` or ``H×W×1``), grey+alpha (``H×W×2``), RGB and RGBA
-    (alpha composited over white). Dtypes: uint8 as is, uint16 scaled from 0–65535,
-    floats taken as 0–1 (clipped), bool as black/white. Anything else, an empty array
-    or a side shorter than ``min_side`` pixels raises ``ValueError``.
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, 1), (H, W, 2), (H, W, 3) or (H, W, 4)
+        Grey, grey + alpha, RGB or RGBA. uint8 is taken as 0–255, uint16 as 0–65535,
+        floats as [0, 1] (clipped), bool as black/white; alpha is composited over white.
+    min_side : int, optional
+        Shortest side accepted, in pixels.
+    name : str, optional
+        What to call the array in error messages.
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8
+        RGB in 0–255 (``image`` itself when it already is one and contiguous).
+
+    Raises
+    ------
+    ValueError
+        For an empty array, another shape or dtype, NaN or infinite values, or a side
+        shorter than ``min_side``; the message says what is accepted.
     """
     array = np.asarray(image)
     if array.size == 0:
@@ -72,7 +88,18 @@ def _composite_over_white(array: np.ndarray) -> np.ndarray:
 
 
 def load_image(path: str | Path) -> np.ndarray:
-    """Read an image file as RGB uint8, EXIF orientation applied, alpha over white."""
+    """Read an image file as RGB.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any file Pillow reads (PNG, JPEG, WebP, TIFF, …); the first frame is used.
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8
+        RGB in 0–255 with the EXIF orientation applied and alpha composited over white.
+    """
     with Image.open(path) as img:
         img.seek(0)
         img = ImageOps.exif_transpose(img)
@@ -80,7 +107,19 @@ def load_image(path: str | Path) -> np.ndarray:
 
 
 def pil_to_rgb_array(img: Image.Image) -> np.ndarray:
-    """Convert any Pillow image (CMYK, 16-bit, palette, LA, RGBA…) to RGB uint8."""
+    """Any Pillow image (CMYK, 16-bit, palette, LA, RGBA, …) as RGB.
+
+    Parameters
+    ----------
+    img : PIL.Image.Image
+        The image; transparency is composited over white, 16/32-bit grey is scaled
+        (Pillow's own conversion would clip it).
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8
+        RGB in 0–255 (a copy).
+    """
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -94,7 +133,20 @@ def pil_to_rgb_array(img: Image.Image) -> np.ndarray:
 
 
 def save_image(path: str | Path, image: np.ndarray) -> Path:
-    """Write an RGB (or greyscale / 16-bit greyscale) array; format from the suffix."""
+    """Write an image file; the format follows the suffix.
+
+    Parameters
+    ----------
+    path : str or Path
+        Where to write (folders are created).
+    image : ndarray, shape (H, W, 3) or (H, W)
+        RGB (any dtype :func:`as_rgb_uint8` takes), 8- or 16-bit grey, or a bool mask.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(_for_pillow(image)).save(path)
@@ -102,7 +154,19 @@ def save_image(path: str | Path, image: np.ndarray) -> Path:
 
 
 def encode_png(image: np.ndarray) -> bytes:
-    """PNG bytes of an image array (RGB, greyscale, 16-bit greyscale or bool mask)."""
+    """PNG bytes of an image array.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) or (H, W)
+        RGB (any dtype :func:`as_rgb_uint8` takes), 8- or 16-bit grey, or a bool mask
+        (black/white).
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
     buffer = io.BytesIO()
     Image.fromarray(_for_pillow(image)).save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()
@@ -113,6 +177,16 @@ def encode_compact_png(image: np.ndarray) -> bytes:
 
     Most lesson and plan images are painted with a palette only, so an indexed PNG is a
     third of the size of an RGB one and faster to write; other images use fast deflate.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8, or (H, W) bool
+        RGB picture or mask.
+
+    Returns
+    -------
+    bytes
+        The PNG file (decodes to the same pixels).
     """
     from engine.color.spaces import unique_colors
 
@@ -129,7 +203,20 @@ def encode_compact_png(image: np.ndarray) -> bytes:
 
 
 def encode_indexed_png(labels: np.ndarray, colors: np.ndarray) -> bytes:
-    """PNG bytes of a label image (H×W, values index ``colors``, K×3 uint8, K ≤ 256)."""
+    """PNG bytes of a label image with its colour table.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int in [0, K)
+        Index into ``colors`` per pixel.
+    colors : ndarray, shape (K, 3), uint8
+        The colours, K ≤ 256.
+
+    Returns
+    -------
+    bytes
+        An 8-bit palette PNG.
+    """
     buffer = io.BytesIO()
     indexed = Image.fromarray(np.asarray(labels, dtype=np.uint8), mode="L").convert("P")
     indexed.putpalette(np.asarray(colors, dtype=np.uint8).ravel().tolist())
@@ -138,7 +225,20 @@ def encode_indexed_png(labels: np.ndarray, colors: np.ndarray) -> bytes:
 
 
 def encode_jpeg(image: np.ndarray, quality: int = 92) -> bytes:
-    """JPEG bytes of an RGB array (for previews, where PNG would be needlessly large)."""
+    """JPEG bytes of a picture (for previews, where PNG would be needlessly large).
+
+    Parameters
+    ----------
+    image : array_like
+        Any array :func:`as_rgb_uint8` takes.
+    quality : int, optional
+        JPEG quality, 1–95.
+
+    Returns
+    -------
+    bytes
+        The JPEG file.
+    """
     buffer = io.BytesIO()
     Image.fromarray(as_rgb_uint8(image)).save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
@@ -154,7 +254,20 @@ def _for_pillow(image: np.ndarray) -> np.ndarray:
 
 
 def resize_long_side(image: np.ndarray, long_side: int) -> np.ndarray:
-    """Resize so the longer side is ``long_side`` px, keeping the aspect ratio (Lanczos)."""
+    """Resize so the longer side has ``long_side`` pixels, keeping the aspect ratio.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The picture.
+    long_side : int ≥ 1
+        Length of the longer side afterwards, in pixels.
+
+    Returns
+    -------
+    ndarray, shape (H', W', 3), uint8
+        Lanczos-resampled picture, max(H', W') = ``long_side`` (each side at least 1).
+    """
     height, width = image.shape[:2]
     scale = long_side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
@@ -162,7 +275,20 @@ def resize_long_side(image: np.ndarray, long_side: int) -> np.ndarray:
 
 
 def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Resize an RGB uint8 array to ``size`` = (width, height) with Lanczos filtering."""
+    """Resize a picture to an exact size with Lanczos filtering.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The picture.
+    size : tuple of int
+        ``(width, height)`` in pixels (Pillow's order).
+
+    Returns
+    -------
+    ndarray, shape (height, width, 3), uint8
+        The resized picture (``image`` itself when the size is already right).
+    """
     if (image.shape[1], image.shape[0]) == tuple(size):
         return image
     return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
