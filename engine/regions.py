@@ -15,17 +15,44 @@ from scipy import ndimage
 
 
 def odd_window(size: float, minimum: int = 3) -> int:
-    """Nearest odd window size ≥ ``minimum`` (filters centred on a pixel need odd sides)."""
+    """Nearest odd window size of at least ``minimum`` (a filter centred on a pixel needs odd sides).
+
+    Parameters
+    ----------
+    size : float
+        Wanted size in pixels.
+    minimum : int, optional
+        Smallest size returned.
+
+    Returns
+    -------
+    int
+        Odd, ≥ ``minimum``.
+    """
     size = max(int(round(size)), minimum)
     return size if size % 2 else size + 1
 
 
 def mode_filter(labels: np.ndarray, size: int, n_labels: int | None = None) -> np.ndarray:
-    """Majority filter: each pixel takes the most frequent label in its ``size×size`` window.
+    """Majority filter: each pixel takes the most frequent label in its ``size × size`` window.
 
-    Cost is one box filter per label (each O(pixels), whatever ``size``), so large
-    windows for block-in shapes are as cheap as small ones for smoothing borders. Ties
-    go to the lower label, so the result is deterministic.
+    Cost is one box filter per label (each O(pixels), whatever ``size``), so large windows
+    for block-in shapes are as cheap as small ones for smoothing borders. Ties go to the
+    lower label, so the result is deterministic.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int ≥ 0
+        Label image.
+    size : int
+        Window side in pixels (≤ 1 returns a copy).
+    n_labels : int, optional
+        Number of labels (default ``labels.max() + 1``).
+
+    Returns
+    -------
+    ndarray, shape (H, W), int32
+        The filtered labels (a copy for ``size`` ≤ 1 or an empty image).
     """
     labels = np.asarray(labels)
     if size <= 1 or labels.size == 0:
@@ -43,7 +70,20 @@ def mode_filter(labels: np.ndarray, size: int, n_labels: int | None = None) -> n
 
 
 def connected_regions(labels: np.ndarray) -> tuple[np.ndarray, int]:
-    """Connected regions of equal label (4-connectivity): ``(region ids 0…n-1, n)``."""
+    """Connected regions of equal label (4-connectivity).
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Label image.
+
+    Returns
+    -------
+    regions : ndarray, shape (H, W), int32
+        Region id 0…n-1 of each pixel, numbered in raster order of their first pixel.
+    n : int
+        Number of regions.
+    """
     from skimage.measure import label as skimage_label
 
     regions, count = skimage_label(labels + 1, background=0, connectivity=1, return_num=True)
@@ -51,12 +91,27 @@ def connected_regions(labels: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 8) -> np.ndarray:
-    """Relabel regions smaller than ``min_area`` px with the colour of the nearest large region.
+    """Give regions smaller than ``min_area`` the label of the nearest large region.
 
-    Each round fills every small region's pixels from the nearest pixel of a large
-    region (one Euclidean distance transform for all of them), then recomputes the
-    regions, since a filled pixel joins its neighbour. The largest region always stays,
-    so a picture made only of tiny regions collapses to one colour rather than nothing.
+    Each round fills every small region's pixels from the nearest pixel of a large region
+    (one Euclidean distance transform for all of them), then recomputes the regions, since
+    a filled pixel joins its neighbour. The largest region always stays, so a picture made
+    only of tiny regions collapses to one label rather than nothing.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Label image.
+    min_area : int
+        Smallest region kept, in pixels (≤ 1 changes nothing).
+    max_rounds : int, optional
+        Most fill-and-recompute rounds.
+
+    Returns
+    -------
+    ndarray, shape (H, W), same dtype as ``labels``
+        Labels in which every connected region has at least ``min_area`` pixels (unless
+        ``max_rounds`` ran out first).
     """
     labels = np.asarray(labels).copy()
     if min_area <= 1:
@@ -76,7 +131,18 @@ def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 
 
 
 def boundary_mask(regions: np.ndarray) -> np.ndarray:
-    """True where a pixel's right or lower neighbour belongs to another region."""
+    """Where regions meet.
+
+    Parameters
+    ----------
+    regions : ndarray, shape (H, W), int
+        Region (or label) image.
+
+    Returns
+    -------
+    ndarray, shape (H, W), bool
+        True where a pixel's right or lower neighbour belongs to another region.
+    """
     edge = np.zeros(regions.shape, dtype=bool)
     edge[:, :-1] |= regions[:, :-1] != regions[:, 1:]
     edge[:-1, :] |= regions[:-1, :] != regions[1:, :]
