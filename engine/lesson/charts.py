@@ -101,7 +101,21 @@ def _picture(image, diameter: int):
 
 
 def palette_chart_svg(palette, image=None) -> str:
-    """The palette chart as a standalone SVG document (the picture embedded as PNG data)."""
+    """The palette chart as a standalone SVG document.
+
+    Parameters
+    ----------
+    palette : engine.lesson.palette.Palette
+        The colours (numbers, RGB, names and shares of the canvas).
+    image : array_like, optional
+        The picture, shown in the donut's hole (embedded as PNG data); none if omitted.
+
+    Returns
+    -------
+    str
+        SVG text, ``DONUT_SIZE + MARGIN + 330`` px wide per column of 12 swatches, at
+        least ``DONUT_SIZE`` px high; numbers on dark paint are white.
+    """
     lay = _layout(palette)
     cx, cy = lay.center
     out = [
@@ -171,7 +185,23 @@ def _font(size: int, bold: bool = False):
 
 
 def palette_chart_png(palette, image=None, *, scale: float = 1.0) -> np.ndarray:
-    """The palette chart as an H×W×3 uint8 image (``scale`` 1 ≈ 1000 px wide per 2 swatch columns)."""
+    """The palette chart as a picture (the same layout as :func:`palette_chart_svg`).
+
+    Parameters
+    ----------
+    palette : engine.lesson.palette.Palette
+        The colours.
+    image : array_like, optional
+        The picture for the donut's hole.
+    scale : float, optional
+        Size factor; 1 gives the SVG's pixel size (about 870 px wide for up to 12
+        colours, 1200 px for up to 24).
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8
+        The chart on white.
+    """
     lay = _layout(palette)
     ss = 2.0 * scale  # draw supersampled, then reduce: Pillow does not antialias shapes
     canvas = Image.new("RGB", (round(lay.width * ss), round(lay.height * ss)), "white")

@@ -25,7 +25,19 @@ DARKEST, LIGHTEST = 24, 242  # grey levels of the darkest and lightest value
 
 @dataclass
 class ValueStudy:
-    """``levels`` values; ``labels`` H×W (0 = darkest); ``thresholds`` L* between levels (0–100)."""
+    """A picture reduced to a few values of lightness (a notan).
+
+    Attributes
+    ----------
+    levels : int
+        Number of values, 1–9 (fewer than asked when the picture has fewer).
+    labels : ndarray, shape (H, W), int32
+        Value of each pixel, 0 = darkest.
+    thresholds : list of float, length ``levels - 1``
+        CIELAB L* (0–100) separating consecutive values.
+    tones : list of int, length ``levels``
+        Grey level (24–242) each value is drawn with, darkest first.
+    """
 
     levels: int
     labels: np.ndarray = field(repr=False)
@@ -34,19 +46,49 @@ class ValueStudy:
 
     @property
     def image(self) -> np.ndarray:
-        """The study as an H×W×3 uint8 grey picture."""
+        """The study as a grey picture.
+
+        Returns
+        -------
+        ndarray, shape (H, W, 3), uint8
+            Each pixel in its value's tone.
+        """
         grey = np.array(self.tones, dtype=np.uint8)[self.labels]
         return np.repeat(grey[:, :, None], 3, axis=2)
 
     def to_json(self) -> dict:
+        """What ``lesson.json`` stores of the study.
+
+        Returns
+        -------
+        dict
+            ``levels``, ``thresholds`` (L*, rounded to 0.01) and ``tones``.
+        """
         return {"levels": self.levels, "thresholds": [round(t, 2) for t in self.thresholds], "tones": self.tones}
 
 
 def value_study(image, levels: int = 3, *, smoothing: int | None = None) -> ValueStudy:
-    """Reduce ``image`` to ``levels`` values (2–9; fewer when the picture has fewer).
+    """Reduce a picture to a few values of lightness.
 
-    ``smoothing``: majority-filter window in px (default about 1/100 of the longer
-    side; 1 keeps every pixel's own value).
+    Parameters
+    ----------
+    image : array_like
+        The picture, anything :func:`engine.imageio.as_rgb_uint8` takes.
+    levels : int, optional
+        Values wanted, 2–9 (fewer come back when the picture has fewer lightnesses).
+    smoothing : int, optional
+        Majority-filter window in pixels (default about 1/100 of the longer side; 1 keeps
+        every pixel's own value).
+
+    Returns
+    -------
+    ValueStudy
+        Labels of the picture's shape, thresholds in L* and the grey tones.
+
+    Raises
+    ------
+    ValueError
+        If ``levels`` is not a whole number from 2 to 9, or the picture is not an image.
     """
     if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or not 2 <= levels <= 9:
         raise ValueError(f"levels must be a whole number from 2 to 9; got {levels!r}.")
