@@ -30,9 +30,20 @@ KEY_ROW = 26  # px per row of the colour key
 class Sheet:
     """A paint-by-numbers sheet.
 
-    ``labels``: H×W palette indices after simplification; ``regions``: H×W region ids
-    ``0…n-1``; per region: ``region_colors`` (palette index), ``label_points`` (row,
-    col), ``font_sizes`` (px).
+    Attributes
+    ----------
+    palette : engine.lesson.palette.Palette
+        The colours the numbers refer to (number = palette index + 1).
+    labels : ndarray, shape (H, W), int32
+        Palette index of each pixel after simplification.
+    regions : ndarray, shape (H, W), int32
+        Region id ``0…n-1`` of each pixel.
+    region_colors : ndarray, shape (n,), int32
+        Palette index of each region.
+    label_points : ndarray, shape (n, 2), int32
+        ``(row, col)`` where each region's number goes: its point farthest from a border.
+    font_sizes : ndarray, shape (n,), float
+        Font size of each number in picture pixels, 5–22.
     """
 
     palette: object
@@ -44,25 +55,71 @@ class Sheet:
 
     @property
     def region_count(self) -> int:
+        """Number of regions to paint.
+
+        Returns
+        -------
+        int
+            ``n``, the length of :attr:`region_colors`.
+        """
         return len(self.region_colors)
 
     def preview(self) -> np.ndarray:
-        """The simplified picture in palette colours with region outlines (H×W×3 uint8)."""
+        """The simplified picture in palette colours, region outlines in grey.
+
+        Returns
+        -------
+        ndarray, shape (H, W, 3), uint8
+            What the finished sheet looks like when painted.
+        """
         picture = self.palette.render(self.labels).copy()
         picture[boundary_mask(self.regions)] = (107, 107, 107)
         return picture
 
     def svg(self, *, colored: bool = False, key: bool = True) -> str:
-        """The sheet as an SVG document: outlines and numbers (regions filled when ``colored``)."""
+        """The sheet as an SVG document, in the picture's pixel units.
+
+        Parameters
+        ----------
+        colored : bool, optional
+            Fill the regions with their colours (numbers on dark paint turn white).
+        key : bool, optional
+            Add the numbered colour key below the picture.
+
+        Returns
+        -------
+        str
+            SVG text: outlines, numbers and (with ``key``) the key.
+        """
         return _sheet_svg(self, colored=colored, key=key)
 
 
 def make_sheet(labels: np.ndarray, palette, *, min_area: int | None = None, smoothing: int | None = None) -> Sheet:
     """Paint-by-numbers sheet from a quantised label image (``palette.quantize(picture)``).
 
-    ``min_area``: smallest region kept, in pixels (default: 1/2000 of the picture, at
-    least 12 px). ``smoothing``: majority-filter window for borders in px (default:
-    about 1/150 of the longer side, at least 3; 1 turns smoothing off).
+    Parameters
+    ----------
+    labels : array_like, shape (H, W), int in [0, len(palette))
+        Palette index of each pixel.
+    palette : engine.lesson.palette.Palette
+        The colours.
+    min_area : int ≥ 1, optional
+        Smallest region kept, in pixels (default 1/2000 of the picture, at least 12):
+        smaller ones join their nearest neighbour.
+    smoothing : int, optional
+        Majority-filter window for the borders in pixels (default about 1/150 of the
+        longer side, at least 3; 1 turns smoothing off).
+
+    Returns
+    -------
+    Sheet
+        Regions, their colours, and where and how large to write each number.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` is not a non-empty H×W array of indices into ``palette``, or
+        ``min_area`` is below 1.
     """
     labels = np.asarray(labels, dtype=np.int32)
     if labels.ndim != 2 or labels.size == 0:
