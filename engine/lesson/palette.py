@@ -43,6 +43,14 @@ class PaletteColor:
     share: float
 
     def to_json(self) -> dict:
+        """This colour as ``lesson.json`` stores it.
+
+        Returns
+        -------
+        dict
+            ``number`` (int ≥ 1), ``rgb`` (list of 3 ints 0–255), ``hex`` (``"#rrggbb"``),
+            ``name`` (CSS3 name, ``~`` when approximate) and ``share`` (0–1).
+        """
         return {
             "number": self.number,
             "rgb": list(self.rgb),
@@ -74,20 +82,50 @@ class Palette(Sequence):
 
     @cached_property
     def rgb(self) -> np.ndarray:
-        """K×3 uint8 colours."""
+        """The colours in palette order.
+
+        Returns
+        -------
+        ndarray, shape (K, 3), uint8
+            sRGB 0–255; row ``i`` is colour number ``i + 1``.
+        """
         return np.array([c.rgb for c in self.colors], dtype=np.uint8)
 
     @cached_property
     def lab(self) -> np.ndarray:
-        """K×3 CIELAB colours."""
+        """The colours in CIELAB.
+
+        Returns
+        -------
+        ndarray, shape (K, 3), float64
+            L* 0–100, a*, b* (D65).
+        """
         return rgb_to_lab(self.rgb)
 
     @property
     def shares(self) -> np.ndarray:
+        """Share of the canvas each colour covers.
+
+        Returns
+        -------
+        ndarray, shape (K,), float64
+            Fractions in [0, 1], summing to 1 for an extracted palette, largest first.
+        """
         return np.array([c.share for c in self.colors])
 
     def quantize(self, image) -> np.ndarray:
-        """Index (H×W int32, 0-based) of the nearest palette colour for every pixel."""
+        """The nearest palette colour (by CIEDE2000) of every pixel.
+
+        Parameters
+        ----------
+        image : array_like
+            The picture, anything :func:`engine.imageio.as_rgb_uint8` takes.
+
+        Returns
+        -------
+        ndarray, shape (H, W), int32
+            0-based palette index per pixel.
+        """
         image = as_rgb_uint8(image)
         colors, _, inverse = unique_colors(image)
         return self._assign(colors)[inverse]
@@ -97,25 +135,69 @@ class Palette(Sequence):
         return index.astype(np.int32)
 
     def render(self, labels) -> np.ndarray:
-        """The H×W×3 uint8 picture painted with palette colours from a label image."""
+        """The picture painted with palette colours from a label image.
+
+        Parameters
+        ----------
+        labels : array_like of int, shape (H, W)
+            0-based palette indices.
+
+        Returns
+        -------
+        ndarray, shape (H, W, 3), uint8
+            The palette colour of every pixel.
+
+        Raises
+        ------
+        ValueError
+            If a label lies outside ``0…K-1``.
+        """
         labels = np.asarray(labels)
         if labels.size and (labels.min() < 0 or labels.max() >= len(self)):
             raise ValueError(f"labels must lie in 0…{len(self) - 1} for a {len(self)}-colour palette.")
         return self.rgb[labels]
 
     def describe(self, numbers: Sequence[int]) -> str:
-        """Plain words for some colours: ``"3 (dark slate grey) and 7 (~sienna)"``."""
+        """Plain words for some colours, as the steps print them.
+
+        Parameters
+        ----------
+        numbers : sequence of int
+            Colour numbers (1-based).
+
+        Returns
+        -------
+        str
+            For example ``"3 (dark slate gray) and 7 (~sienna)"``; ``""`` for none.
+        """
         parts = [f"{n} ({plain_words(self.colors[n - 1].name)})" for n in numbers]
         if len(parts) <= 1:
             return "".join(parts)
         return ", ".join(parts[:-1]) + " and " + parts[-1]
 
     def to_json(self) -> dict:
-        """``{"colors": [{"number", "rgb", "hex", "name", "share"}, ...]}``."""
+        """The palette as ``lesson.json`` stores it.
+
+        Returns
+        -------
+        dict
+            ``{"colors": [PaletteColor.to_json(), ...]}`` in palette order.
+        """
         return {"colors": [c.to_json() for c in self.colors]}
 
     @classmethod
     def from_json(cls, payload: dict) -> Palette:
+        """The palette back from :meth:`to_json`'s output.
+
+        Parameters
+        ----------
+        payload : dict
+            ``{"colors": [...]}``; a colour without ``number`` gets its position + 1.
+
+        Returns
+        -------
+        Palette
+        """
         return cls(
             PaletteColor(
                 number=int(c.get("number", i + 1)),
@@ -136,12 +218,32 @@ def extract(
     sample_pixels: int = 20000,
     seed: int = 0,
 ) -> Palette:
-    """Palette of at most ``max_colors`` colours for an RGB (or grey / RGBA) picture.
+    """Palette of at most ``max_colors`` colours for a picture.
 
-    ``merge_delta_e``: clustered colours closer than this CIEDE2000 are merged into one
-    paint (1–2 is about what a painter can tell apart). ``sample_pixels``: how many
-    pixels the clustering sees (all of them are assigned afterwards). The same input and
-    ``seed`` always give the same palette.
+    Parameters
+    ----------
+    image : array_like
+        The picture, anything :func:`engine.imageio.as_rgb_uint8` takes (RGB, grey, RGBA).
+    max_colors : int, optional
+        Most colours, 1–256.
+    merge_delta_e : float, optional
+        Clustered colours closer than this CIEDE2000 become one paint (1–2 is about what
+        a painter can tell apart).
+    sample_pixels : int, optional
+        Pixels the clustering sees (≥ ``max_colors``); all pixels are assigned afterwards.
+    seed : int, optional
+        Seed of the clustering; the same input and seed always give the same palette.
+
+    Returns
+    -------
+    Palette
+        Colours numbered by share of the canvas (1 = largest), named. A picture with at
+        most ``max_colors`` distinct colours gets exactly its own colours.
+
+    Raises
+    ------
+    ValueError
+        If ``max_colors`` or ``sample_pixels`` is out of range, or ``image`` is no image.
     """
     return extract_with_labels(
         image, max_colors, merge_delta_e=merge_delta_e, sample_pixels=sample_pixels, seed=seed
@@ -151,7 +253,20 @@ def extract(
 def extract_with_labels(
     image, max_colors: int = 24, *, merge_delta_e: float = 1.5, sample_pixels: int = 20000, seed: int = 0
 ) -> tuple[Palette, np.ndarray]:
-    """:func:`extract` plus the H×W label image (``palette.quantize(image)``) it computed anyway."""
+    """:func:`extract` and the label image it computed on the way.
+
+    Parameters
+    ----------
+    image, max_colors, merge_delta_e, sample_pixels, seed
+        As for :func:`extract`.
+
+    Returns
+    -------
+    palette : Palette
+        As :func:`extract` returns it.
+    labels : ndarray, shape (H, W), int32
+        0-based palette index of every pixel (equal to ``palette.quantize(image)``).
+    """
     if isinstance(max_colors, bool) or not isinstance(max_colors, (int, np.integer)):
         raise ValueError(f"max_colors must be a whole number; got {max_colors!r}.")
     if not 1 <= max_colors <= MAX_COLORS_LIMIT:
