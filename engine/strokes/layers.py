@@ -43,15 +43,48 @@ class Layer:
 
 
 def load_weights(path: Path | str = WEIGHTS_PATH) -> np.ndarray:
-    """Feature weights in :data:`FEATURE_NAMES` order (trained file, else fallback signs)."""
+    """Weights of the occlusion model.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        JSON written by :func:`engine.strokes.layers_train.train` (default: the shipped
+        ``data/layers_occlusion.json``).
+
+    Returns
+    -------
+    ndarray, shape (len(FEATURE_NAMES),), float64
+        One weight per feature in :data:`FEATURE_NAMES` order (0 for a feature the file
+        lacks); the built-in signs with unit weights when the file does not exist.
+    """
     path = Path(path)
     values = json.loads(path.read_text())["weights"] if path.is_file() else _FALLBACK_WEIGHTS
     return np.array([float(values.get(name, 0.0)) for name in FEATURE_NAMES])
 
 
 def predict_layers(image, *, max_colors: int = 16, weights: np.ndarray | None = None) -> list[Layer]:
-    """Layers of ``image`` (H×W×3, any dtype :func:`~engine.imageio.as_rgb_uint8` takes),
-    back to front. ``max_colors`` bounds the colour clusters of photographic input."""
+    """The layers a painter would paint, back to front.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W, ...)
+        The painting, anything :func:`engine.imageio.as_rgb_uint8` takes; at least 8 px
+        a side.
+    max_colors : int, optional
+        Colour clusters of a photographic picture (flat pictures keep their colours).
+    weights : array_like, shape (len(FEATURE_NAMES),), optional
+        Occlusion weights (default :func:`load_weights`).
+
+    Returns
+    -------
+    list of Layer
+        ``index`` 0 first (at the back); their masks partition the picture.
+
+    Raises
+    ------
+    ValueError
+        If ``image`` is no image or smaller than 8 px a side.
+    """
     from engine.imageio import as_rgb_uint8
 
     image = as_rgb_uint8(image, min_side=8)
@@ -61,7 +94,22 @@ def predict_layers(image, *, max_colors: int = 16, weights: np.ndarray | None = 
 
 
 def order_regions(labels, colours, *, weights=None) -> np.ndarray:
-    """Rank of each region back to front (0 = paint first) from occlusion evidence."""
+    """Back-to-front rank of colour regions, from occlusion evidence between neighbours.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id ``0…n-1`` per pixel (:func:`~engine.strokes.layers_regions.segment_regions`).
+    colours : ndarray, shape (n, 3), uint8
+        Each region's colour.
+    weights : array_like, shape (len(FEATURE_NAMES),), optional
+        Occlusion weights (default :func:`load_weights`).
+
+    Returns
+    -------
+    ndarray, shape (n,), int64
+        Rank of each region, a permutation of ``0…n-1``; 0 is painted first.
+    """
     n = int(labels.max()) + 1
     if n == 1:
         return np.zeros(1, dtype=np.int64)
@@ -76,9 +124,22 @@ def order_regions(labels, colours, *, weights=None) -> np.ndarray:
 
 
 def greedy_order(on_top: np.ndarray) -> np.ndarray:
-    """Back-to-front ranks from an antisymmetric matrix of "row lies on top of column"
-    evidence: repeatedly place the remaining region with the least total evidence of
-    lying on top of the other remaining regions."""
+    """Back-to-front ranks from pairwise "lies on top" evidence.
+
+    Repeatedly places the remaining region with the least total evidence of lying on top
+    of the other remaining ones (ties: the lower index).
+
+    Parameters
+    ----------
+    on_top : ndarray, shape (n, n), float
+        Antisymmetric: ``on_top[i, j] > 0`` says region i lies on region j (values in
+        [-1, 1], 0 for regions that do not touch).
+
+    Returns
+    -------
+    ndarray, shape (n,), int64
+        Rank of each region, a permutation of ``0…n-1``.
+    """
     n = len(on_top)
     remaining = np.ones(n, dtype=bool)
     score = on_top.sum(axis=1)
@@ -93,7 +154,21 @@ def greedy_order(on_top: np.ndarray) -> np.ndarray:
 
 
 def region_depths(labels: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Depth of each region: 1 + the deepest earlier-ranked region it touches, 0 if none."""
+    """How many layers lie under each region.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+    rank : ndarray, shape (n,), int
+        Back-to-front rank of each region.
+
+    Returns
+    -------
+    ndarray, shape (n,), int64
+        1 + the depth of the deepest earlier-ranked region it touches; 0 if it touches
+        none.
+    """
     from engine.strokes.layers_regions import adjacent_pairs
 
     p, q = adjacent_pairs(labels)
@@ -112,7 +187,22 @@ def region_depths(labels: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 
 def layers_from_order(labels, colours, rank) -> list[Layer]:
-    """Group regions of one depth and one colour into layers, back to front."""
+    """Group regions of one depth and one colour into layers, back to front.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+    colours : ndarray, shape (n, 3), uint8
+        Each region's colour.
+    rank : ndarray, shape (n,), int
+        Back-to-front rank of each region.
+
+    Returns
+    -------
+    list of Layer
+        Ordered by depth, then by the regions' mean rank; ``index`` counts from 0.
+    """
     depth = region_depths(labels, rank)
     groups: dict[tuple[int, tuple[int, int, int]], list[int]] = {}
     for region in np.argsort(rank):
@@ -127,7 +217,20 @@ def layers_from_order(labels, colours, rank) -> list[Layer]:
 
 
 def layer_index_image(layers: list[Layer], shape) -> np.ndarray:
-    """H×W int32: index of the (last) layer covering each pixel, -1 where none does."""
+    """Which layer shows at each pixel.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        Layers with masks of the picture's size.
+    shape : tuple of int
+        The picture's shape; its first two entries are used.
+
+    Returns
+    -------
+    ndarray, shape (H, W), int32
+        Index of the last layer covering each pixel, -1 where none does.
+    """
     out = np.full(tuple(shape)[:2], -1, dtype=np.int32)
     for layer in sorted(layers, key=lambda layer: layer.index):
         out[layer.mask] = layer.index
@@ -135,7 +238,20 @@ def layer_index_image(layers: list[Layer], shape) -> np.ndarray:
 
 
 def layer_depth_image(layers: list[Layer], shape) -> np.ndarray:
-    """H×W int32: depth of the (last) layer covering each pixel, -1 where none does."""
+    """Depth of the layer that shows at each pixel.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        Layers with masks of the picture's size.
+    shape : tuple of int
+        The picture's shape; its first two entries are used.
+
+    Returns
+    -------
+    ndarray, shape (H, W), int32
+        Depth of the last layer covering each pixel, -1 where none does.
+    """
     out = np.full(tuple(shape)[:2], -1, dtype=np.int32)
     for layer in sorted(layers, key=lambda layer: layer.index):
         out[layer.mask] = layer.depth
