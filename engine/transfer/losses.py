@@ -1,10 +1,15 @@
-"""Losses of Gatys style transfer, written with ``keras.ops`` so any Keras backend runs them.
+"""The objective of style transfer — the original project's, as its code computed it — in ``keras.ops``.
 
-The *original* loss is the one the original project minimised and the one every
-result is judged by: content layer ``block5_conv1``; style layers ``block1_conv2``,
-``block2_conv2``, ``block3_conv3``, ``block4_conv3``, ``block5_conv1`` weighted
-0.1/0.3/0.4/0.1/0.1; content loss Σ(ΔF)²/(4·H·W·C); layer style loss
-Σ(ΔGram)²/(4·(H·W·C)²); total = α·content + β·style with α = 1, β = 0.3.
+What the original code (not its README) minimised, reproduced here so the product keeps
+its look and every result is judged by it (``ORIGINAL_OBJECTIVE``):
+
+- input: RGB in [0, 1] straight into Keras' VGG19 (no ×255, BGR or mean subtraction);
+- content: ``block5_conv1``, Σ(ΔF)²/(4·H·W·C), weight α = 1;
+- style: its code zipped the model outputs ``[1:]`` with the weights 0.1/0.3/0.4/0.1/0.1,
+  so ``block1_conv2`` is never used and the effective weights are ``block2_conv2`` 0.1,
+  ``block3_conv3`` 0.3, ``block4_conv3`` 0.4 and ``block5_conv1`` 0.2 (0.1 as the last
+  style layer plus 0.1 for the content output, which came last in the list); layer
+  style loss Σ(ΔG)²/(4·(H·W·C)²) with raw Grams; weight β = 0.3 (× ``style_strength``).
 
 Grams here are divided by the number of positions H·W, which makes the layer style
 loss Σ(ΔG)²/(4·C²) *exactly* the original term when style and result have the same
@@ -19,13 +24,14 @@ import numpy as np
 
 from engine.transfer.vgg import LAYERS
 
+#: Name recorded with every figure judged by this objective.
+ORIGINAL_OBJECTIVE = "original (RGB 0-1 input; block5_conv1 content; style 0.1/0.3/0.4/0.2 on block2_conv2/block3_conv3/block4_conv3/block5_conv1; alpha 1, beta 0.3)"
 CONTENT_LAYER = "block5_conv1"
 STYLE_WEIGHTS = {
-    "block1_conv2": 0.1,
-    "block2_conv2": 0.3,
-    "block3_conv3": 0.4,
-    "block4_conv3": 0.1,
-    "block5_conv1": 0.1,
+    "block2_conv2": 0.1,
+    "block3_conv3": 0.3,
+    "block4_conv3": 0.4,
+    "block5_conv1": 0.2,
 }
 ALPHA = 1.0
 BETA = 0.3

@@ -1,8 +1,10 @@
-"""L-BFGS-B on image pixels: SciPy's optimiser driving a compiled VGG19 value-and-gradient.
+"""Optimisers on image pixels, driving a compiled VGG19 value-and-gradient.
 
-L-BFGS uses the curvature of the last few steps, so from the content image it reaches
-the loss that Adam needs thousands of steps for in a few hundred evaluations; the
-[0, 1] pixel bounds replace the original recipe's clipping.
+:func:`lbfgs` is SciPy's L-BFGS-B: it uses the curvature of the last few steps, so from
+the content image it reaches the loss that Adam needs thousands of steps for in a few
+hundred evaluations; the [0, 1] pixel bounds replace clipping. :func:`adam` is the
+original project's optimiser (Keras' Adam formula in NumPy, clipped to [0, 1] after
+every step), used by the ``original`` preset and the baseline.
 """
 
 from __future__ import annotations
@@ -50,3 +52,36 @@ def lbfgs(value_and_grad, start: np.ndarray, *, iterations: int, on_step=None,
                  "ftol": 0.0, "gtol": 0.0},
     )
     return result.x.reshape(shape).astype(np.float32), done
+
+
+def noisy_start(content: np.ndarray, noise_range: float, seed: int) -> np.ndarray:
+    """Content plus uniform noise in ±``noise_range``, clipped to [0, 1] (the original start)."""
+    if not noise_range:
+        return content.astype(np.float32)
+    rng = np.random.default_rng(seed)
+    noise = rng.uniform(-noise_range, noise_range, content.shape).astype(np.float32)
+    return np.clip(content + noise, 0.0, 1.0)
+
+
+def adam(value_and_grad, start: np.ndarray, *, steps: int, learning_rate: float,
+         on_step=None) -> np.ndarray:
+    """Minimise with Adam from ``start`` (1×H×W×3 float32 in [0, 1]); clip after every step.
+
+    ``on_step(step, loss, image)`` is called after each step (1-based) and may raise
+    to stop the run.
+    """
+    beta1, beta2, epsilon = 0.9, 0.999, 1e-7
+    image = start.astype(np.float32)
+    first = np.zeros_like(image)
+    second = np.zeros_like(image)
+    for step in range(1, steps + 1):
+        loss, _, grad = value_and_grad(image)
+        grad = np.asarray(grad, dtype=np.float32)
+        first += (grad - first) * (1.0 - beta1)
+        second += (np.square(grad) - second) * (1.0 - beta2)
+        rate = learning_rate * np.sqrt(1.0 - beta2**step) / (1.0 - beta1**step)
+        image -= rate * first / (np.sqrt(second) + epsilon)
+        np.clip(image, 0.0, 1.0, out=image)
+        if on_step is not None:
+            on_step(step, float(np.asarray(loss)), image)
+    return image

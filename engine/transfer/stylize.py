@@ -17,8 +17,8 @@ import numpy as np
 
 from engine import imageio
 from engine.color import luminance
-from engine.transfer.original import adam, noisy_start
-from engine.transfer.optimizers import lbfgs
+from engine.transfer import original
+from engine.transfer.optimizers import adam, lbfgs, noisy_start
 
 MIN_SIDE = 32
 MIN_COARSE_SIDE = 16
@@ -29,8 +29,10 @@ PYRAMID = (0.0625, 0.125, 0.25, 0.5, 1.0)
 
 PRESETS = {
     # The original project: 400 px, Adam lr 0.03 for 2000 steps from content + noise ±0.2.
-    "original": dict(size=400, optimizer="adam", scales=(1.0,), iterations=(2000,),
-                     init_noise=0.2, tv_weight=0.0, scale_final_iterations=False),
+    "original": dict(size=original.SIZE, optimizer="adam", scales=(1.0,),
+                     iterations=(original.STEPS,), learning_rate=original.LEARNING_RATE,
+                     init_noise=original.NOISE_RANGE, tv_weight=0.0,
+                     scale_final_iterations=False, crop_square=True),
     # A preview: coarse levels only, up to half the size, then upsampled to it.
     "quick": dict(optimizer="lbfgs", scales=PYRAMID[:-1], iterations=(60, 60, 40, 15),
                   scale_final_iterations=False),
@@ -81,6 +83,7 @@ class TransferSettings:
     learning_rate: float = 0.03
     init_noise: float = 0.0
     scale_final_iterations: bool = True
+    crop_square: bool = False
 
     def __post_init__(self):
         self.scales = tuple(float(s) for s in self.scales)
@@ -170,6 +173,8 @@ def run_transfer(content, style, settings: TransferSettings | None = None,
     started = time.perf_counter()
     content = imageio.as_rgb_uint8(content, min_side=MIN_SIDE, name="content image")
     style = imageio.as_rgb_uint8(style, min_side=MIN_SIDE, name="style image")
+    if settings.crop_square:  # the original recipe: both pictures as centred squares
+        content, style = (original.centre_square(a, settings.size) for a in (content, style))
     out_w, out_h = _fit(content.shape, settings.size)
     extractor = vgg.get_feature_extractor(settings.weights)
 

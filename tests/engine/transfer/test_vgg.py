@@ -1,4 +1,4 @@
-"""engine.transfer.vgg: weights choice, caching, preprocessing and the offline error."""
+"""engine.transfer.vgg: weights choice, caching, the original input space and bad files."""
 
 import numpy as np
 import pytest
@@ -12,12 +12,13 @@ def _image(seed=0, h=40, w=56):
 
 def test_describe_and_parse_weights(tmp_path, monkeypatch):
     monkeypatch.delenv(vgg.ENV_VAR, raising=False)
-    assert vgg.describe_weights(None) == "imagenet"
+    assert vgg.parse_weights(None) == vgg.WeightsSpec("imagenet")
     assert vgg.describe_weights("random") == "random (seed 0) — demo quality"
     assert vgg.describe_weights("random:12") == "random (seed 12) — demo quality"
     weights_file = tmp_path / "w.h5"
     weights_file.write_bytes(b"")
-    assert vgg.describe_weights(str(weights_file)) == f"file:{weights_file.resolve()}"
+    assert vgg.describe_weights(str(weights_file)) == "imagenet (Keras file)"
+    assert vgg.parse_weights(str(weights_file)) == vgg.WeightsSpec("file", path=str(weights_file.resolve()))
     monkeypatch.setenv(vgg.ENV_VAR, "random:4")
     assert vgg.parse_weights() == vgg.WeightsSpec("random", seed=4)
     for bad in ("random:x", str(tmp_path / "missing.h5"), "imagenett"):
@@ -30,59 +31,44 @@ def test_extractor_is_built_once_and_random_weights_are_seeded():
     assert vgg.get_feature_extractor("random:1") is first
     other = vgg.get_feature_extractor("random:2")
     features = [np.asarray(f) for f in first(_image())]
-    assert [f.shape[1:3] for f in features] == [(40, 56), (20, 28), (10, 14), (5, 7), (2, 3)]
+    assert [f.shape[1:3] for f in features] == [(20, 28), (10, 14), (5, 7), (2, 3)]
     # He-normal keeps deep layers alive: neither vanished nor exploded.
     scales = [float(f.std()) for f in features]
-    assert all(1.0 < s < 1e4 for s in scales) and max(scales) / min(scales) < 20
+    assert all(0.1 < s < 100 for s in scales) and max(scales) / min(scales) < 20
     assert not np.allclose(np.asarray(other(_image())[0]), features[0])
     assert first.device and first.weights.startswith("random (seed 1)")
 
 
-def test_preprocessing_is_caffe_bgr_mean_subtracted():
-    """The model takes RGB in [0, 1] and feeds VGG19 BGR 0–255 minus the ImageNet mean."""
+def test_images_go_into_vgg19_as_they_are():
+    """The original fed RGB in [0, 1] to VGG19 unprocessed: the first layer sees the pixels."""
+    import tensorflow as tf
+
     extractor = vgg.get_feature_extractor("random:1")
-    trunk = extractor.model.layers[-1]  # the VGG19 convolutions, after the preprocessing
     rgb = _image(3, 32, 32)
-    bgr = rgb[..., ::-1] * 255.0 - np.array([103.939, 116.779, 123.68], np.float32)
-    for ours, direct in zip(extractor(rgb), trunk(bgr)):
-        np.testing.assert_allclose(np.asarray(ours), np.asarray(direct), rtol=1e-4, atol=1e-2)
-    assert not np.allclose(np.asarray(trunk(rgb)[0]), np.asarray(extractor(rgb)[0]))
+    first = extractor.model.get_layer("block1_conv1")
+    kernel, bias = first.get_weights()
+    direct = tf.nn.relu(tf.nn.conv2d(rgb, kernel, 1, "SAME") + bias).numpy()
+    np.testing.assert_allclose(np.asarray(first(rgb)), direct, rtol=1e-4, atol=1e-5)
+    assert extractor.model.inputs[0] is extractor.model.get_layer("block1_conv1").input
 
 
-def test_h5_weights_file_is_loaded(tmp_path):
-    """A Keras-format notop .h5 (here holding the random:7 weights) loads by path."""
+def test_a_keras_h5_file_that_is_not_the_published_one_is_refused(tmp_path):
+    """A well-formed notop .h5 holding other weights is a different file: a clear error."""
     import h5py
     import keras
     from keras.src.legacy.saving import legacy_h5_format
 
     base = keras.applications.VGG19(include_top=False, weights=None)
     vgg._randomise(base, 7)
-    path = tmp_path / vgg.CACHE_FILE
+    path = tmp_path / vgg.weight_files.KERAS_FILE
     with h5py.File(path, "w") as handle:
         legacy_h5_format.save_weights_to_hdf5_group(handle, base)
-    from_file = vgg.get_feature_extractor(str(path))
-    assert from_file.weights == f"file:{path.resolve()}"
-    np.testing.assert_allclose(np.asarray(from_file(_image())[-1]),
-                               np.asarray(vgg.get_feature_extractor("random:7")(_image())[-1]),
-                               rtol=1e-4, atol=1e-3)
-
-
-def test_unreadable_h5_is_a_value_error(tmp_path):
-    path = tmp_path / "broken.h5"
-    path.write_bytes(b"not an hdf5 file")
-    with pytest.raises(ValueError, match="could not read VGG19 weights"):
+    with pytest.raises(vgg.WeightsFileError, match=str(path)):
         vgg.get_feature_extractor(str(path))
 
 
-def test_imagenet_download_failure_names_both_fixes(monkeypatch):
-    import keras
-
-    def offline(*args, **kwargs):
-        raise Exception("URL fetch failure: no network")
-
-    monkeypatch.setattr(keras.utils, "get_file", offline)
-    with pytest.raises(vgg.WeightsUnavailableError) as caught:
-        vgg.get_feature_extractor("imagenet")
-    message = str(caught.value)
-    assert vgg.CACHE_FILE in message and "~/.keras/models" in message
-    assert vgg.ENV_VAR in message and "random" in message
+def test_unreadable_weights_file_is_a_value_error(tmp_path):
+    path = tmp_path / "broken.h5"
+    path.write_bytes(b"not an hdf5 file")
+    with pytest.raises(ValueError, match="corrupted, truncated or not the expected file"):
+        vgg.get_feature_extractor(str(path))
