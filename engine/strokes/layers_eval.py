@@ -15,11 +15,11 @@ METHODS = ("occlusion", "planner")
 
 
 def score_prediction(layers, masks: np.ndarray, layer_image: np.ndarray) -> dict:
-    """Raw counts comparing predicted ``layers`` with one painting's ground truth.
+    """Raw counts comparing predicted layers with one painting's ground truth.
 
     Matching: every visible stroke (the last stroke of ``masks`` covering a pixel)
-    takes the predicted rank — the list ``index`` of a :class:`~engine.layers.Layer` —
-    held by the majority of its visible pixels; a stroke no layer covers has no rank.
+    takes the predicted rank — the list ``index`` of a :class:`~engine.strokes.layers.Layer`
+    — held by the majority of its visible pixels; a stroke no layer covers has no rank.
 
     * **Pairwise order**: over every pair of visible strokes whose full masks overlap,
       1 if the stroke painted first has the smaller predicted rank, 0 if the larger,
@@ -29,7 +29,20 @@ def score_prediction(layers, masks: np.ndarray, layer_image: np.ndarray) -> dict
       predicted depth (``Layer.depth`` of the layer covering it) equals the ground-
       truth layer there.
 
-    Returns ``pairs``, ``pairs_correct``, ``pixels``, ``pixels_correct``.
+    Parameters
+    ----------
+    layers : list of Layer
+        The prediction, masks of shape (H, W).
+    masks : ndarray, shape (S, H, W), bool
+        Every stroke's footprint in painting order.
+    layer_image : ndarray, shape (H, W), int
+        True layer of each pixel, 65535 where the canvas is bare.
+
+    Returns
+    -------
+    dict
+        ``pairs`` (int), ``pairs_correct`` (float, halves for ties), ``pixels`` (int)
+        and ``pixels_correct`` (int); counts, so sets can be pooled by adding them.
     """
     from engine.strokes.synth import UNPAINTED, top_stroke_index
 
@@ -68,7 +81,29 @@ def score_prediction(layers, masks: np.ndarray, layer_image: np.ndarray) -> dict
 
 
 def baseline_layers(name: str, labels, colours, *, rng=None):
-    """Layers ordered by a simple rule over the same colour regions as the method."""
+    """Layers ordered by a simple rule over the same colour regions as the methods.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`BASELINES`.
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+    colours : ndarray, shape (n, 3), uint8
+        Each region's colour.
+    rng : numpy.random.Generator, optional
+        For ``"random"`` (default: seeded with 0).
+
+    Returns
+    -------
+    list of Layer
+        As :func:`~engine.strokes.layers.layers_from_order` builds them.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``name``.
+    """
 
     n = int(labels.max()) + 1
     if name in ("larger_first", "smaller_first"):
@@ -120,7 +155,24 @@ def layers_of_plan(render) -> list:
 
 
 def load_painting(dataset_dir: Path, stem: str):
-    """``(image, masks, layer_image)`` of painting ``stem`` written by ``engine synth``."""
+    """One painting of a synthetic set, with its ground truth.
+
+    Parameters
+    ----------
+    dataset_dir : Path
+        Folder written by ``python -m engine synth``.
+    stem : str
+        The painting's name there (``"0007"``).
+
+    Returns
+    -------
+    image : ndarray, shape (H, W, 3), uint8
+        The painting.
+    masks : ndarray, shape (S, H, W), bool
+        Every stroke's footprint, in painting order.
+    layer_image : ndarray, shape (H, W), int64
+        True layer of each pixel, 65535 where the canvas is bare.
+    """
     from engine.imageio import load_image
     from PIL import Image
 
@@ -133,7 +185,24 @@ def load_painting(dataset_dir: Path, stem: str):
 
 
 def list_paintings(dataset_dir) -> list[str]:
-    """Stems of the paintings in a folder written by ``python -m engine synth``."""
+    """The paintings of a synthetic set.
+
+    Parameters
+    ----------
+    dataset_dir : str or Path
+        Folder written by ``python -m engine synth``.
+
+    Returns
+    -------
+    list of str
+        Sorted stems of the paintings whose three files are all there.
+
+    Raises
+    ------
+    ValueError
+        If the folder does not exist or holds no painting; the message says how to make
+        some.
+    """
     dataset_dir = Path(dataset_dir)
     if not dataset_dir.is_dir():
         raise ValueError(f"dataset folder {dataset_dir} does not exist.")
