@@ -34,21 +34,46 @@ class StrokeFootprint:
 
     @property
     def mask(self) -> np.ndarray:
-        """Pixels the stroke covers (coverage above one half)."""
+        """Pixels the stroke covers (coverage above one half).
+
+        Returns
+        -------
+        ndarray, shape (h, w), bool
+            Over the bounding box :attr:`window`.
+        """
         return self.alpha > 0.5
 
     @property
     def window(self) -> tuple[slice, slice]:
-        """Canvas slices of the bounding box."""
+        """Where the bounding box lies on the canvas.
+
+        Returns
+        -------
+        tuple of slice
+            ``(rows, columns)``: ``canvas[window]`` has the shape of :attr:`alpha`.
+        """
         height, width = self.alpha.shape
         return slice(self.top, self.top + height), slice(self.left, self.left + width)
 
 
 def smooth_noise(rng: np.random.Generator, n_knots: int, n_samples: int) -> np.ndarray:
-    """``n_samples`` values of a random curve through ``n_knots`` knots in [-1, 1].
+    """A random wobbly curve: linear interpolation between uniform random knots.
 
-    Linear interpolation between uniform knots: a cheap band-limited wobble used
-    for ragged edges and bristle streaks (higher ``n_knots`` = finer detail).
+    A cheap band-limited wobble used for ragged edges and bristle streaks.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of the knots.
+    n_knots : int
+        Knots (at least 2 are used); more knots give finer detail.
+    n_samples : int
+        Samples returned, evenly spaced from the first knot to the last.
+
+    Returns
+    -------
+    ndarray, shape (n_samples,), float64
+        Values in [-1, 1].
     """
     knots = rng.uniform(-1.0, 1.0, size=max(2, n_knots))
     return np.interp(np.linspace(0.0, 1.0, n_samples), np.linspace(0.0, 1.0, knots.size), knots)
@@ -67,14 +92,40 @@ def render_stroke(
     roughness: float = 0.08,
     texture: bool = False,
 ) -> StrokeFootprint | None:
-    """Rasterise one stroke onto a canvas of ``canvas_shape`` = (height, width).
+    """Rasterise one brush stroke onto a canvas.
 
-    ``center`` is (y, x) in pixels, ``length`` and ``width`` in pixels (length along
-    the brush's travel), ``angle`` in degrees (counter-clockwise, any value; 0 = the
-    brush moves to the right), ``bend`` the sideways sag of the middle as a fraction of
-    the width (0 = straight, ±0.5 = clearly curved), ``roughness`` the edge wobble as a
-    fraction of the width (0–0.3). With ``texture`` the footprint also carries a
-    bristle-streak ``shade``. Returns ``None`` when the stroke misses the canvas.
+    Parameters
+    ----------
+    kind : str
+        One of :data:`STROKE_KINDS`: ``"flat"``, ``"round"``, ``"tapered"``, ``"dry"``.
+    center : tuple of float
+        ``(y, x)`` of the stroke's middle, in pixels.
+    length, width : float
+        Size in pixels; ``length`` along the brush's travel.
+    angle : float
+        Direction of travel in degrees, counter-clockwise, any value (0 = to the right).
+    canvas_shape : tuple of int
+        ``(height, width)`` of the canvas in pixels.
+    rng : numpy.random.Generator
+        Source of the edge wobble and streaks.
+    bend : float, optional
+        Sideways sag of the middle as a fraction of the width (0 straight, ±0.5 clearly
+        curved).
+    roughness : float, optional
+        Edge wobble as a fraction of the width, 0–0.3.
+    texture : bool, optional
+        Also compute the bristle-streak ``shade``.
+
+    Returns
+    -------
+    StrokeFootprint or None
+        Coverage (float32 in [0, 1]) over the stroke's bounding box clipped to the
+        canvas; ``None`` when the stroke misses the canvas.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``.
     """
     if kind not in STROKE_KINDS:
         raise ValueError(f"unknown stroke kind {kind!r}; choose one of {', '.join(STROKE_KINDS)}.")

@@ -90,7 +90,22 @@ _PASSES = (
 
 
 def get_style(slug: str) -> StyleSpec:
-    """The :class:`StyleSpec` of ``slug``; ``ValueError`` listing the known slugs if unknown."""
+    """The built-in style of a slug.
+
+    Parameters
+    ----------
+    slug : str
+        One of the slugs of :data:`DEFAULT_STYLES` (``"night-harbour"``, …).
+
+    Returns
+    -------
+    StyleSpec
+
+    Raises
+    ------
+    ValueError
+        For an unknown slug; the message lists the known ones.
+    """
     try:
         return _BY_SLUG[slug]
     except KeyError:
@@ -100,10 +115,27 @@ def get_style(slug: str) -> StyleSpec:
 
 
 def render_style(slug: str, size: int = 768) -> np.ndarray:
-    """Render the built-in style ``slug`` as a ``size``×``size``×3 uint8 RGB painting.
+    """Paint a built-in style's reference picture (the style image for transfer).
 
     Deterministic for a slug and size; about a second at the default 768 px.
-    ``size`` must be between 64 and 2048 px.
+
+    Parameters
+    ----------
+    slug : str
+        A built-in style (:func:`get_style`).
+    size : int, optional
+        Side of the square picture in pixels, 64–2048.
+
+    Returns
+    -------
+    ndarray, shape (size, size, 3), uint8
+        The painting: strokes in the style's palette on a woven canvas, lit from the top
+        left.
+
+    Raises
+    ------
+    ValueError
+        For an unknown slug or a size outside 64–2048.
     """
     spec = get_style(slug)
     if not 64 <= int(size) <= 2048:

@@ -43,7 +43,13 @@ class SyntheticPainting:
 
     @property
     def stroke_image(self) -> np.ndarray:
-        """H×W int32: index of the visible stroke at each pixel, -1 on bare canvas."""
+        """Which stroke shows at each pixel.
+
+        Returns
+        -------
+        ndarray, shape (H, W), int32
+            Index into :attr:`masks` of the visible stroke, -1 on bare canvas.
+        """
         return top_stroke_index(self.masks)
 
 
@@ -54,11 +60,32 @@ def pastel_palette(
     n_candidates: int = 200,
     avoid: tuple[tuple[int, int, int], ...] = (CANVAS_COLOR,),
 ) -> np.ndarray:
-    """``n_colors``×3 uint8 well-separated pastel colours.
+    """Well-separated pastel colours.
 
-    Each new colour is the farthest (CIELAB distance) of ``n_candidates`` random
-    pastels (hue anywhere, saturation 0.2–0.55, value 0.78–1.0) from the colours
-    chosen so far and from ``avoid`` (by default the canvas, so strokes stand out).
+    Each new colour is the farthest (CIELAB distance) of ``n_candidates`` random pastels
+    (hue anywhere, saturation 0.2–0.55, value 0.78–1.0) from the colours chosen so far
+    and from ``avoid`` (by default the canvas, so strokes stand out).
+
+    Parameters
+    ----------
+    n_colors : int ≥ 1
+        Colours wanted.
+    rng : numpy.random.Generator
+        Source of the candidates.
+    n_candidates : int, optional
+        Random pastels tried per colour.
+    avoid : tuple of (int, int, int), optional
+        RGB colours (0–255) to keep away from.
+
+    Returns
+    -------
+    ndarray, shape (n_colors, 3), uint8
+        sRGB colours.
+
+    Raises
+    ------
+    ValueError
+        If ``n_colors`` is below 1.
     """
     if n_colors < 1:
         raise ValueError(f"n_colors must be at least 1, got {n_colors}.")
@@ -97,14 +124,45 @@ def paint(
     size_change: tuple[float, float] = (0.6, 1.5),
     jitter: float = 0.5,
 ) -> SyntheticPainting:
-    """Paint a random picture of ``size`` = (height, width) pixels with its ground truth.
+    """Paint a random picture with its ground truth.
 
     Strokes are centred on a grid of ``grid_scale`` px (each centre moved by up to
     ``jitter`` × ``grid_scale``), visited in shuffled order. A stroke is about
     2 × ``grid_scale`` long and 0.5–1 × ``grid_scale`` wide, times a size change drawn
-    from ``size_change``; its angle is uniform in [0, 360), its kind one of ``kinds``
-    and its colour one of ``palette`` (default: ``n_colors`` pastels). Give ``seed``
-    or ``rng`` for a reproducible painting.
+    from ``size_change``; its angle is uniform in [0, 360), its kind one of ``kinds`` and
+    its colour one of ``palette``.
+
+    Parameters
+    ----------
+    size : tuple of int, optional
+        ``(height, width)`` in pixels, each at least 8.
+    seed : int, optional
+        Seed of a new generator (ignored when ``rng`` is given).
+    rng : numpy.random.Generator, optional
+        Source of randomness; give it or ``seed`` for a reproducible painting.
+    grid_scale : float, optional
+        Stroke spacing in pixels, ≥ 2.
+    palette : array_like, shape (K, 3), uint8, optional
+        Stroke colours (default: ``n_colors`` pastels).
+    n_colors : int, optional
+        Size of the default palette.
+    kinds : tuple of str, optional
+        Stroke kinds to draw from (:data:`~engine.strokes.render.STROKE_KINDS`).
+    size_change : tuple of float, optional
+        Range of the random size factor.
+    jitter : float, optional
+        Largest centre shift as a fraction of ``grid_scale``.
+
+    Returns
+    -------
+    SyntheticPainting
+        The picture (H×W×3 uint8), every visible stroke's mask, colour and layer, the
+        layer image and the parameters (JSON-able).
+
+    Raises
+    ------
+    ValueError
+        For a size under 8 px, ``grid_scale`` under 2 or unknown stroke kinds.
     """
     height, width = (int(size[0]), int(size[1]))
     if height < 8 or width < 8:
@@ -194,11 +252,25 @@ def paint(
 
 
 def stroke_layers(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ground-truth layers of a K×H×W stack of stroke masks in paint order.
+    """Ground-truth layers of strokes in paint order.
 
-    Returns ``(keep, layers)``: the indices of the strokes that stay visible, and
-    the layer of each of them, computed as if the hidden ones had never been painted
-    (1 + the highest layer of the earlier kept strokes it overlaps, 0 if none).
+    Parameters
+    ----------
+    masks : ndarray, shape (K, H, W), bool
+        Every stroke's footprint, in paint order.
+
+    Returns
+    -------
+    keep : ndarray, shape (K',), intp
+        Indices of the strokes that stay visible.
+    layers : ndarray, shape (K',), int
+        Layer of each kept stroke, computed as if the hidden ones had never been painted:
+        1 + the highest layer of the earlier kept strokes it overlaps, 0 if none.
+
+    Raises
+    ------
+    ValueError
+        If ``masks`` is not a K×H×W stack.
     """
     masks = np.asarray(masks, dtype=bool)
     if masks.ndim != 3:
@@ -213,7 +285,18 @@ def stroke_layers(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def top_stroke_index(masks: np.ndarray) -> np.ndarray:
-    """H×W int32: index of the last mask covering each pixel, -1 where none does."""
+    """Which mask is on top at each pixel.
+
+    Parameters
+    ----------
+    masks : ndarray, shape (K, H, W), bool
+        Footprints in paint order.
+
+    Returns
+    -------
+    ndarray, shape (H, W), int32
+        Index of the last mask covering each pixel, -1 where none does.
+    """
     masks = np.asarray(masks, dtype=bool)
     covered = masks.any(axis=0)
     last = masks.shape[0] - 1 - np.argmax(masks[::-1], axis=0)
