@@ -31,13 +31,29 @@ FEATURE_NAMES = tuple(f"{cue}_r{r}" for r in _RADII for cue in ("curve", "juncti
 
 
 def segment_regions(image: np.ndarray, *, max_colors: int = 16, min_area: int | None = None):
-    """Connected regions of similar colour: ``(labels H×W int32, colours R×3 uint8)``.
+    """Connected regions of similar colour.
 
-    Pictures with at most ``max_colors`` distinct colours (flat synthetic paintings)
-    keep them exactly; others are clustered to ``max_colors`` colours (k-means in
-    RGB on a sample, after a 5×5 median filter). Regions smaller than ``min_area`` px
-    (default: 1/4000 of a flat picture, 1/1000 of a clustered one, at least 4) are
-    merged into the nearest larger region.
+    Pictures with at most ``max_colors`` distinct colours (flat synthetic paintings) keep
+    them exactly; others are clustered to ``max_colors`` colours (k-means in RGB over a
+    sample, after a 5×5 median filter). Regions smaller than ``min_area`` px are merged
+    into the nearest larger region (:func:`engine.regions.merge_small_regions`).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The painting.
+    max_colors : int, optional
+        Most colour clusters.
+    min_area : int, optional
+        Smallest region kept, in pixels (default 1/4000 of a flat picture, 1/1000 of a
+        clustered one, at least 4).
+
+    Returns
+    -------
+    labels : ndarray, shape (H, W), int32
+        Region id ``0…R-1`` per pixel, numbered by colour cluster, then raster order.
+    colours : ndarray, shape (R, 3), uint8
+        Mean colour of each region's own-cluster pixels.
     """
     height, width = image.shape[:2]
     flat = image.reshape(-1, 3)
@@ -92,8 +108,15 @@ def _color_clusters(image: np.ndarray, k: int) -> np.ndarray:
 def adjacent_pairs(labels: np.ndarray):
     """Border edges between 4-neighbours of different regions.
 
-    Returns ``(p, q)``: flat pixel indices of each edge's two sides, with
-    ``labels[p] != labels[q]``.
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+
+    Returns
+    -------
+    p, q : ndarray, shape (E,), int
+        Flat pixel indices of each edge's two sides, with ``labels.flat[p] != labels.flat[q]``.
     """
     index = np.arange(labels.size).reshape(labels.shape)
     horizontal = labels[:, :-1] != labels[:, 1:]
@@ -106,9 +129,21 @@ def adjacent_pairs(labels: np.ndarray):
 def pair_features(labels: np.ndarray, colours: np.ndarray):
     """Occlusion features of every pair of touching regions.
 
-    Returns ``(pairs P×2 int, features P×len(FEATURE_NAMES) float, border P int)``
-    with ``pairs[:, 0] < pairs[:, 1]``; a positive feature says the first region of
-    the pair is on top. ``border`` is the shared border length in pixel edges.
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id ``0…R-1`` per pixel.
+    colours : ndarray, shape (R, 3), uint8
+        Each region's colour.
+
+    Returns
+    -------
+    pairs : ndarray, shape (P, 2), int64
+        Touching regions, ``pairs[:, 0] < pairs[:, 1]``.
+    features : ndarray, shape (P, len(FEATURE_NAMES)), float64
+        Antisymmetric cues; positive says the pair's first region lies on top.
+    border : ndarray, shape (P,), int
+        Shared border length in pixel edges.
     """
     n = int(labels.max()) + 1
     p, q = adjacent_pairs(labels)

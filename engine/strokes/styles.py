@@ -95,7 +95,7 @@ def get_style(slug: str) -> StyleSpec:
     Parameters
     ----------
     slug : str
-        One of the slugs of :data:`DEFAULT_STYLES` (``"night-harbour"``, …).
+        One of the slugs of :data:`DEFAULT_STYLES` (``"brush-strokes"``, …).
 
     Returns
     -------
