@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from studio.models import Generation, Project, StyleImage, User
+from studio.models import Generation, PaintSet, Project, StyleImage, User
 from studio.uploads import ACCEPTED_TEXT, normalise_upload
 
 
@@ -79,6 +79,10 @@ class GenerationForm(forms.Form):
     palette_colors = forms.IntegerField(min_value=4, max_value=32, initial=16, label="Number of palette colours")
     canvas = forms.CharField(initial="40x30cm", max_length=20, label="Canvas size", help_text="Width × height with cm or in, e.g. 40x30cm or 16x12in.")
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0, help_text="Same seed and settings → same painting.")
+    paint_set = forms.ModelChoiceField(
+        queryset=PaintSet.objects.none(), required=False, label="Mix recipes from",
+        help_text="Your own paints, for the mixing recipes; change it later on the finished painting.",
+    )
 
     ADVANCED = ("output_size", "style_strength", "preserve_colors", "palette_colors", "canvas", "seed")
 
@@ -86,6 +90,8 @@ class GenerationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["style"].queryset = StyleImage.objects.active()
+        self.fields["paint_set"].queryset = PaintSet.objects.owned_by(user)
+        self.fields["paint_set"].empty_label = "Default set (common tube paints)"
         default = StyleImage.default()
         if default and not self.is_bound:
             self.initial.setdefault("style", default.pk)

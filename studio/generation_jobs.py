@@ -43,6 +43,10 @@ LIMIT_REACHED = (
 TRANSFER_SHARE = 0.85
 LESSON_STAGES = {"palette": Generation.Stage.PALETTE, "steps": Generation.Stage.STEPS}
 PREVIEW_MIN_INTERVAL = 2.0  # seconds between preview images written to storage
+# Files of the engine's lesson that no page shows, so not stored: the painting is the
+# generation's result already, the pages draw the palette chart from palette.svg, the
+# sheet from sheet.svg and the lesson from lesson.json (the command line keeps them all).
+NOT_STORED = frozenset({"picture.png", "quantized.png", "palette.png", "sheet-preview.png", "lesson.html"})
 
 DEMO_QUALITY_FIX = (
     "An administrator can install the VGG19 ImageNet weights on every worker: place "
@@ -276,6 +280,8 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
 
     stored = {}
     for name, data in lesson.files().items():
+        if name in NOT_STORED:
+            continue
         record = LessonFile(generation=generation, name=name)
         record.file.save(name, ContentFile(data, name=name), save=False)
         record.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studio.views import generations, projects
+from studio.views import generations, paints, projects
 
 app_name = "studio"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("generations/<uuid:pk>/files/<path:name>", generations.generation_file, name="generation-file"),
     path("styles/<int:pk>/image/", generations.style_image, name="style-image"),
     path("styles/<int:pk>/thumbnail/", generations.style_thumbnail, name="style-thumbnail"),
+    path("paints/", paints.paint_set_list, name="paint-set-list"),
+    path("paints/new/", paints.paint_set_create, name="paint-set-create"),
+    path("paints/<uuid:pk>/", paints.paint_set_edit, name="paint-set-edit"),
+    path("paints/<uuid:pk>/delete/", paints.paint_set_delete, name="paint-set-delete"),
+    path("generations/<uuid:pk>/paints/", paints.generation_paint_set, name="generation-paint-set"),
     path("jobs/<uuid:pk>/", projects.job_status, name="job-status"),
     path("jobs/<uuid:pk>/cancel/", projects.job_cancel, name="job-cancel"),
 ]

@@ -134,9 +134,25 @@ def baseline_layers(name: str, labels, colours, *, rng=None):
 
 
 def planner_layers(image, *, max_colors: int = 24, canvas_long_cm: float = 30.0):
-    """Layers of the stroke planner (:mod:`engine.plan`) for scoring: plan layer ``i``
-    is the set of pixels it painted last (so a stroke's rank is the plan layer covering
-    most of its visible pixels), with depth ``i``."""
+    """The stroke planner's layers of a painting, for scoring against the occlusion method.
+
+    Plan layer ``i`` is the set of pixels it painted last (so a stroke's rank is the plan
+    layer covering most of its visible pixels), with depth ``i``.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        The painting.
+    max_colors : int, optional
+        Palette size the plan is made with.
+    canvas_long_cm : float, optional
+        Canvas size assumed for the plan's brush widths: the longer side, in cm.
+
+    Returns
+    -------
+    list of Layer
+        One per plan layer, ``index`` = ``depth`` = the plan layer's number.
+    """
     from engine.lesson.palette import extract
     from engine.plan.outputs import plan_picture
 
@@ -147,8 +163,20 @@ def planner_layers(image, *, max_colors: int = 24, canvas_long_cm: float = 30.0)
 
 
 def layers_of_plan(render) -> list:
-    """Scoring layers of a rendered plan (:class:`~engine.plan.render.PlanRender`): layer
-    ``i`` holds the pixels plan layer ``i`` painted last, depth ``i``."""
+    """Scoring layers of a rendered plan.
+
+    Parameters
+    ----------
+    render : engine.plan.render.PlanRender
+        The rendered plan; ``render.owner`` is the H×W index of the plan layer that
+        painted each pixel last.
+
+    Returns
+    -------
+    list of Layer
+        Layer ``i`` holds the pixels plan layer ``i`` painted last, depth ``i``; the
+        colour is unused (black).
+    """
     from engine.strokes.layers import Layer
 
     return [Layer(index=i, mask=render.owner == i, color=(0, 0, 0), depth=i) for i in range(len(render.layers))]
@@ -220,18 +248,36 @@ def list_paintings(dataset_dir) -> list[str]:
 def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, weights=None) -> dict:
     """Score the methods and the baselines on a synthetic set.
 
-    Methods: ``occlusion`` (:func:`~engine.strokes.layers.predict_layers`) and
-    ``planner`` (the stroke planner's layers, :func:`planner_layers`). Each painting of
-    ``dataset_dir`` (written by ``python -m engine synth``) is cut into colour regions
-    once; the occlusion method and every baseline (larger or smaller region first,
-    regions with more neighbours first, darker first, lighter first, random) order
-    those same regions, so only the ordering differs. Scores are pooled over the set
+    Methods: ``occlusion`` (:func:`~engine.strokes.layers.predict_layers`) and ``planner``
+    (the stroke planner's layers, :func:`planner_layers`). Each painting is cut into
+    colour regions once; the occlusion method and every baseline (:data:`BASELINES`)
+    order those same regions, so only the ordering differs. Scores are pooled over the set
     (every pair and every painted pixel counts once) as defined in
-    :func:`score_prediction`. Returns ``{"method": {...}, "methods": {name: {...}},
-    "baselines": {name: {...}}, "paintings": n, "pairs": n, "best_baseline": name,
-    "margin_over_best_baseline": x}``, each score dict holding
-    ``pairwise_order_accuracy`` and ``pixel_accuracy``; ``method`` is the better
-    method by pairwise order accuracy, with its ``name``.
+    :func:`score_prediction`.
+
+    Parameters
+    ----------
+    dataset_dir : str or Path
+        Folder written by ``python -m engine synth``.
+    limit : int, optional
+        Use the first ``limit`` paintings only.
+    progress : bool, optional
+        Show a progress bar on stderr.
+    weights : array_like, shape (len(FEATURE_NAMES),), optional
+        Occlusion weights (default: the shipped ones).
+
+    Returns
+    -------
+    dict
+        ``method`` (the better method's scores and ``name``), ``methods`` and
+        ``baselines`` (name → scores), ``paintings``, ``pairs``, ``best_baseline`` and
+        ``margin_over_best_baseline`` (pairwise order accuracy, −1 to 1). Scores hold
+        ``pairwise_order_accuracy`` and ``pixel_accuracy``, each 0–1, rounded to 1e-4.
+
+    Raises
+    ------
+    ValueError
+        If the folder holds no synthetic painting.
     """
     from engine.strokes.layers_regions import segment_regions
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from studio import generation_jobs, jobqueue, lesson_pdf
 from studio.forms import GenerationForm
 from studio.models import Generation, Job, StyleImage
+from studio.models.paints import choose_paint_set
 from studio.views.files import serve_field
 from studio.views.projects import owned_project
 
@@ -29,6 +30,7 @@ def generation_create(request, pk):
         except jobqueue.Refused as refusal:  # the 2-painting limit or the queue down: nothing saved
             form.add_error(None, str(refusal))
         else:
+            choose_paint_set(generation, form.cleaned_data["paint_set"])
             return redirect(generation)
     presets = [
         {"value": value, "label": label, "seconds": generation_jobs.estimate_seconds(value, 512)}

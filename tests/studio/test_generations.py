@@ -101,7 +101,9 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     assert 1 <= len(colours) <= 6 and abs(sum(c.share for c in colours) - 1) < 0.01
     steps = list(PaintingStep.objects.filter(generation=generation))
     assert steps and all(step.instruction and step.colors for step in steps)
-    assert LessonFile.objects.filter(generation=generation, name="lesson.html").exists()
+    stored = set(LessonFile.objects.filter(generation=generation).values_list("name", flat=True))
+    assert {"lesson.json", "palette.svg", "sheet.svg", "grid.png"} <= stored
+    assert not stored & generation_jobs.NOT_STORED  # nothing no page shows
 
     page = alice_client.get(generation.get_absolute_url()).content.decode()
     assert colours[0].hex in page and steps[0].instruction[:30] in page

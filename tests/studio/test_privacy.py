@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from studio import urls as studio_urls
 from django.core.files.base import ContentFile
 
-from studio.models import Generation, Job, LessonFile, PaintingStep, Project, StyleImage
+from studio.models import Generation, Job, LessonFile, PaintingStep, PaintSet, Project, StyleImage
 from tests.studio.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,11 @@ def alices_objects(alice, make_project):
     lesson_file = LessonFile(generation=generation, name="lesson.html")
     lesson_file.file.save("lesson.html", ContentFile(b"<html>secret</html>", name="lesson.html"), save=False)
     lesson_file.save()
-    return {"project": project, "job": job, "generation": generation}
+    paint_set = PaintSet.objects.create(owner=alice, name="Alice's paints", paints=[
+        {"name": "titanium white", "hex": "#f5f2e1"}, {"name": "ivory black", "hex": "#191e20"},
+        {"name": "burnt umber", "hex": "#27261f"},
+    ])
+    return {"project": project, "job": job, "generation": generation, "paint_set": paint_set}
 
 
 # URL name → (object kind, extra kwargs) for the URLs that name an object.
@@ -63,6 +67,9 @@ OBJECT_ARGUMENTS = {
     "lesson-print": "generation",
     "lesson-pdf": "generation",
     "generation-file": ("generation", ["result", "step-1-image", "step-1-mask", "lesson.html"]),
+    "generation-paint-set": "generation",
+    "paint-set-edit": "paint_set",
+    "paint-set-delete": "paint_set",
 }
 # Curated styles are shared by every signed-in user (not private), but still need a login.
 SHARED = {"style-image", "style-thumbnail"}
@@ -99,6 +106,7 @@ def test_every_object_url_is_404_for_another_user(client, bob, alices_objects):
     project.refresh_from_db()
     assert project.title == "Alice's"
     assert Generation.objects.count() == 1 and Project.objects.count() == 1
+    assert PaintSet.objects.get().name == "Alice's paints"
     assert not Job.objects.filter(cancel_requested=True).exists()
 
 
