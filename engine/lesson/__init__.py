@@ -5,6 +5,6 @@ orders painting steps from big shapes to fine detail; :mod:`~engine.lesson.sheet
 paint-by-numbers sheet; :mod:`~engine.lesson.values` a value study;
 :mod:`~engine.lesson.grid` a drawing grid on the canvas size; :mod:`~engine.lesson.charts`
 palette charts; :mod:`~engine.lesson.build` assembles them all into one lesson and
-:mod:`~engine.lesson.html` renders it. Depends on :mod:`engine.color` and
-:mod:`engine.imageio`; never on style transfer.
+:mod:`~engine.lesson.html` renders it. Depends on :mod:`engine.color`,
+:mod:`engine.imageio` and :mod:`engine.regions` (label images); never on style transfer.
 """
