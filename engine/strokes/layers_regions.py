@@ -57,9 +57,8 @@ def segment_regions(image: np.ndarray, *, max_colors: int = 16, min_area: int | 
     """
     height, width = image.shape[:2]
     flat = image.reshape(-1, 3)
-    codes = (flat[:, 0].astype(np.int32) << 16) | (flat[:, 1].astype(np.int32) << 8) | flat[:, 2]
-    unique, cluster = np.unique(codes, return_inverse=True)
-    photographic = unique.size > max_colors
+    distinct, _, cluster = unique_colors(image)
+    photographic = len(distinct) > max_colors
     if photographic:
         # Texture and noise would shatter clusters into specks: smooth first (median
         # keeps the edges that occlusion reasoning needs), and drop larger specks.
