@@ -231,30 +231,20 @@ def layer_index_image(layers: list[Layer], shape) -> np.ndarray:
     ndarray, shape (H, W), int32
         Index of the last layer covering each pixel, -1 where none does.
     """
-    out = np.full(tuple(shape)[:2], -1, dtype=np.int32)
-    for layer in sorted(layers, key=lambda layer: layer.index):
-        out[layer.mask] = layer.index
-    return out
+    return _paint_by_layer(layers, shape, [layer.index for layer in layers])
 
 
 def layer_depth_image(layers: list[Layer], shape) -> np.ndarray:
-    """Depth of the layer that shows at each pixel.
+    """Depth of the layer that shows at each pixel; as :func:`layer_index_image`,
+    but each pixel holds the layer's ``depth`` (-1 where no layer covers it)."""
+    return _paint_by_layer(layers, shape, [layer.depth for layer in layers])
 
-    Parameters
-    ----------
-    layers : list of Layer
-        Layers with masks of the picture's size.
-    shape : tuple of int
-        The picture's shape; its first two entries are used.
 
-    Returns
-    -------
-    ndarray, shape (H, W), int32
-        Depth of the last layer covering each pixel, -1 where none does.
-    """
+def _paint_by_layer(layers, shape, values) -> np.ndarray:
+    """H×W int32 holding, at each pixel, the value of the last layer (by index) covering it."""
     out = np.full(tuple(shape)[:2], -1, dtype=np.int32)
-    for layer in sorted(layers, key=lambda layer: layer.index):
-        out[layer.mask] = layer.depth
+    for k in sorted(range(len(layers)), key=lambda k: layers[k].index):
+        out[layers[k].mask] = values[k]
     return out
 
 
