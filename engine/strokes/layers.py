@@ -235,8 +235,18 @@ def layer_index_image(layers: list[Layer], shape) -> np.ndarray:
 
 
 def layer_depth_image(layers: list[Layer], shape) -> np.ndarray:
-    """Depth of the layer that shows at each pixel; as :func:`layer_index_image`,
-    but each pixel holds the layer's ``depth`` (-1 where no layer covers it)."""
+    """Depth of the layer that shows at each pixel.
+
+    Parameters
+    ----------
+    layers, shape
+        As for :func:`layer_index_image`.
+
+    Returns
+    -------
+    ndarray, shape (H, W), int32
+        ``depth`` of the last layer covering each pixel, -1 where none does.
+    """
     return _paint_by_layer(layers, shape, [layer.depth for layer in layers])
 
 
