@@ -28,7 +28,7 @@ INNER_RADIUS = 150
 ROWS_PER_COLUMN = 12
 ROW_HEIGHT = 40
 SWATCH = 30
-COLUMN_WIDTH = 330
+COLUMN_WIDTH = 330  # px per column of swatches, at least (longer names widen it)
 FONT_SIZE = 16
 MARGIN = 20
 MIN_LABELLED_DEGREES = 9.0  # narrower wedges carry no number: it would not fit
@@ -69,17 +69,22 @@ def _layout(palette) -> _Layout:
     )
     columns = max(1, math.ceil(len(palette) / ROWS_PER_COLUMN))
     rows = min(len(palette), ROWS_PER_COLUMN)
+    texts = [f"{plain_words(c.name)}  {c.hex}  {c.share * 100:.1f}%" for c in palette]
+    # Wide enough for the longest line: 0.62 em a character covers the sans-serif fonts a
+    # browser may pick for the SVG (DejaVu Sans is the widest common one) and the PNG's.
+    longest = 0.62 * FONT_SIZE * max(len(text) for text in texts)
+    column_width = max(COLUMN_WIDTH, math.ceil(SWATCH + 22 + longest + MARGIN))
     swatches = tuple(
         _Swatch(
             c.number,
             c.rgb,
-            DONUT_SIZE + MARGIN + (i // ROWS_PER_COLUMN) * COLUMN_WIDTH,
+            DONUT_SIZE + MARGIN + (i // ROWS_PER_COLUMN) * column_width,
             MARGIN + (i % ROWS_PER_COLUMN) * ROW_HEIGHT,
-            f"{plain_words(c.name)}  {c.hex}  {c.share * 100:.1f}%",
+            text,
         )
-        for i, c in enumerate(palette)
+        for i, (c, text) in enumerate(zip(palette, texts))
     )
-    width = DONUT_SIZE + MARGIN + columns * COLUMN_WIDTH
+    width = DONUT_SIZE + MARGIN + columns * column_width
     height = max(DONUT_SIZE, 2 * MARGIN + rows * ROW_HEIGHT)
     return _Layout(width, height, (DONUT_SIZE / 2, height / 2), wedges, swatches)
 
