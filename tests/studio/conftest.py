@@ -138,3 +138,19 @@ def styles(db):
     from studio.styles import install_default_styles
 
     return install_default_styles(log=lambda text: None, size=SMALL_STYLE)
+
+
+# The smallest real generation: a quick 64 px painting with a 6-colour lesson.
+TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
+
+
+def generation_files(generation) -> list[str]:
+    """The files in a generation's storage folder (empty once everything is removed)."""
+    from django.core.files.storage import default_storage
+
+    from studio.models.generations import generation_folder
+
+    try:
+        return default_storage.listdir(generation_folder(generation))[1]
+    except FileNotFoundError:
+        return []

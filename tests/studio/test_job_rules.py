@@ -12,24 +12,14 @@ from django.urls import reverse
 
 from studio import generation_jobs, jobqueue
 from studio.models import Generation, Job
-from studio.models.generations import generation_folder
-from tests.studio.conftest import image_bytes, run_worker_burst
+from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 
 
 @pytest.fixture
 def project(alice, make_project):
     return make_project(alice, title="Harbour", size=(160, 120))
-
-
-def files_in(generation) -> list[str]:
-    try:
-        return default_storage.listdir(generation_folder(generation))[1]
-    except FileNotFoundError:
-        return []
 
 
 def test_the_two_painting_limit_holds_under_parallel_requests(alice, project, styles):
@@ -86,4 +76,4 @@ def test_deleting_a_running_painting_stops_it_and_leaves_no_file(alice_client, p
     run_worker_burst(("transfer",))
     assert len(reports) == 2  # the next progress report found no row and stopped the job
     assert not Generation.objects.exists() and not Job.objects.exists()
-    assert files_in(generation) == []
+    assert generation_files(generation) == []

@@ -15,12 +15,10 @@ import django_rq
 from studio import generation_jobs, jobqueue
 from studio.embedded_redis import EmbeddedRedis
 from studio.models import Generation, Job, Project
-from studio.models.generations import generation_folder
-from tests.studio.conftest import image_bytes, run_worker_burst, upload
+from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 MESSAGE = "The painting queue is not available right now; nothing was started. Try again in a minute."
 
 
@@ -36,13 +34,6 @@ def queue_server(settings, tmp_path):
 @pytest.fixture
 def project(alice, make_project):
     return make_project(alice, title="Harbour", size=(160, 120))
-
-
-def stored_files(generation) -> list[str]:
-    try:
-        return default_storage.listdir(generation_folder(generation))[1]
-    except FileNotFoundError:
-        return []
 
 
 def test_start_painting_with_the_queue_down_saves_nothing(alice_client, project, styles, queue_server):
@@ -64,7 +55,7 @@ def test_a_queue_failing_at_commit_takes_back_the_saved_rows(project, styles, qu
             generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
             queue_server.stop()
     assert not Generation.objects.exists() and not Job.objects.exists()
-    assert stored_files(generation) == []
+    assert generation_files(generation) == []
 
 
 def test_new_project_with_the_queue_down_works_and_gets_its_thumbnail_later(alice_client, queue_server):
@@ -102,7 +93,7 @@ def test_cancel_with_the_queue_down_and_the_left_over_rq_job_does_nothing(alice_
     generation.refresh_from_db()
     generation.job.refresh_from_db()
     assert generation.job.status == Job.Status.CANCELLED and not generation.result
-    assert stored_files(generation) == []
+    assert generation_files(generation) == []
 
 
 def test_delete_generation_and_project_with_the_queue_down(alice_client, project, make_project, styles, queue_server):
@@ -121,7 +112,7 @@ def test_delete_generation_and_project_with_the_queue_down(alice_client, project
 
     queue_server.start()  # both RQ jobs are still queued: they find no row and write nothing
     run_worker_burst(("transfer",))
-    assert stored_files(generation) == [] and stored_files(other) == []
+    assert generation_files(generation) == [] and generation_files(other) == []
     assert django_rq.get_queue("transfer").job_ids == []
 
 
