@@ -3,7 +3,8 @@
 Everything a deployment changes comes from environment variables (see README):
 ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL``, ``HTTPS``,
 ``MEDIA_ROOT`` or the ``AWS_*`` variables for S3-compatible media storage, ``SENDFILE``,
-``EMAIL_*``. With none set, the site runs locally on SQLite and a Redis under ``var/``.
+``EMAIL_*``. With none set, the site runs locally on SQLite and a Redis under ``var/``;
+``SECRET_KEY`` is required unless ``DEBUG=1`` (./run passes the key it keeps in var/).
 """
 
 import os
@@ -11,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -28,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def _local_secret_key() -> str:
-    """A key generated once and kept under var/, so a plain ``./run`` needs no setup."""
+    """A key generated once and kept under var/, for development (DEBUG=1) and test runs."""
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,8 +39,18 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    # Several web hosts each generating their own key would break each other's sessions
+    # and reset links: production must say which key. ./run passes its var/secret_key.
+    if not DEBUG and "PYTEST_VERSION" not in os.environ:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to the same long random value on every host "
+            "(./run does this for you from var/secret_key; for other commands on this machine: "
+            "export SECRET_KEY=$(cat var/secret_key)), or set DEBUG=1 for development."
+        )
+    SECRET_KEY = _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -190,8 +202,14 @@ if env_bool("HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both reach beyond this site (every subdomain; browsers' built-in lists, slow to
+    # leave): opt-in only, and `check --deploy` is told the choice is deliberate.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    ]
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {

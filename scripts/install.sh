@@ -19,8 +19,9 @@ apt_install() {
 
 ensure_system_packages() {
   command -v dpkg >/dev/null 2>&1 || return 0   # not Debian: trust the machine
-  # WeasyPrint (PDF lesson plans) needs Pango; fonts make charts and PDFs readable.
-  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  # WeasyPrint (PDF lesson plans) needs Pango; fonts make charts and PDFs readable, and
+  # titles in Chinese, Japanese, Korean or with emoji print as glyphs, not empty boxes.
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
   "$PYTHON" -m venv --help >/dev/null 2>&1 && "$PYTHON" -c "import ensurepip" 2>/dev/null || apt_install python3-venv
 }
 

@@ -3,6 +3,10 @@
 One self-contained page (inline CSS, no scripts, no web fonts) that links its images
 by relative file name, so it works from a folder, a zip file or web storage alike.
 Each section starts a new printed page; colours print as swatches with their numbers.
+
+:data:`SECTIONS` is the one order and set of headings of a lesson plan: this page and
+the studio's lesson pages (``templates/studio/includes/lesson/<id>.html``) both follow
+it, and colours are named the same way in both (:func:`engine.color.names.plain_words`).
 """
 
 from __future__ import annotations
@@ -12,8 +16,21 @@ from html import escape
 from engine.color.ink import ink_for
 from engine.color.names import plain_words
 
+#: The sections of a lesson plan, in the order a painter uses them: (anchor id, heading).
+#: Painting first (the goal), then the paints, the values, drawing the composition,
+#: the painting steps, and the paint-by-numbers sheet as a reference at the end.
+SECTIONS = (
+    ("painting", "Your painting"),
+    ("palette", "Palette"),
+    ("values", "Value study"),
+    ("grid", "Drawing grid"),
+    ("steps", "Step by step"),
+    ("sheet", "Paint by numbers"),
+)
+HEADINGS = dict(SECTIONS)
+
 _CSS = """
-body { font-family: Helvetica, Arial, sans-serif; color: #111; margin: 2em auto; max-width: 60em; line-height: 1.4; }
+body { font-family: Helvetica, Arial, "DejaVu Sans", "Noto Sans CJK SC", sans-serif; color: #111; margin: 2em auto; max-width: 60em; line-height: 1.4; }
 h1 { font-size: 1.8em; margin-bottom: 0.2em; }
 h2 { font-size: 1.35em; border-bottom: 2px solid #333; padding-bottom: 0.2em; }
 section { margin-bottom: 2.5em; }
@@ -64,14 +81,15 @@ def render_lesson_html(lesson: dict) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Painting lesson ({escape(size)})</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<section>",
+        '<section id="painting">',
         "<h1>Painting lesson</h1>",
         f"<p>Canvas {escape(size)}, {len(colors)} colours, {len(lesson['steps'])} steps. {fit}</p>",
+        f'<h2>{HEADINGS["painting"]}</h2>',
         f'<div class="pair"><figure>{_img(assets["picture"], "the picture")}<figcaption>The picture</figcaption></figure>',
         f'<figure>{_img(assets["quantized"], "the picture in palette colours")}'
         "<figcaption>The picture in the palette's colours: the goal of the steps</figcaption></figure></div>",
         "</section>",
-        "<section><h2>1. Palette</h2>",
+        f'<section id="palette"><h2>{HEADINGS["palette"]}</h2>',
         "<p>Mix these colours before you start; the numbers are used in every step and on the sheet.</p>",
         f'<figure>{_img(assets["palette_chart_svg"], "palette chart")}</figure>',
         "<table><thead><tr><th>No.</th><th>Name</th><th>Hex</th><th>Share of the canvas</th></tr></thead><tbody>",
@@ -83,7 +101,7 @@ def render_lesson_html(lesson: dict) -> str:
         )
     parts.append("</tbody></table></section>")
 
-    parts.append("<section><h2>2. Values</h2>")
+    parts.append(f'<section id="values"><h2>{HEADINGS["values"]}</h2>')
     parts.append(
         "<p>Before colour, see the picture as a few masses of dark and light. Paint a small "
         "study in greys first if you like; keep these masses while you paint.</p><div class=\"pair\">"
@@ -96,7 +114,7 @@ def render_lesson_html(lesson: dict) -> str:
         )
     parts.append("</div></section>")
 
-    parts.append("<section><h2>3. Drawing grid</h2>")
+    parts.append(f'<section id="grid"><h2>{HEADINGS["grid"]}</h2>')
     parts.append(
         f"<p>Draw a light pencil grid of {grid['spacing']:g} {escape(grid['unit'])} squares on your "
         f"{escape(size)} canvas ({grid['columns']} columns × {grid['rows']} rows), then copy the "
@@ -104,7 +122,7 @@ def render_lesson_html(lesson: dict) -> str:
     )
     parts.append(f'<figure>{_img(grid["image"], "picture with drawing grid")}</figure></section>')
 
-    parts.append("<section><h2>4. Painting steps</h2>")
+    parts.append(f'<section id="steps"><h2>{HEADINGS["steps"]}</h2>')
     for step in lesson["steps"]:
         chips = " ".join(_chip(by_number[n]) for n in step["colors"] if n in by_number)
         parts.append(
@@ -116,7 +134,7 @@ def render_lesson_html(lesson: dict) -> str:
         )
     parts.append("</section>")
 
-    parts.append("<section><h2>5. Paint by numbers</h2>")
+    parts.append(f'<section id="sheet"><h2>{HEADINGS["sheet"]}</h2>')
     parts.append("<p>Print the sheet, trace it onto the canvas if you like, and fill each region with its colour number.</p>")
     parts.append(f'<figure>{_img(lesson["sheet"]["svg"], "paint-by-numbers sheet")}</figure>')
     parts.append(

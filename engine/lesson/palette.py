@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from engine.color.names import nearest_css3_names, plain_words
+from engine.color.names import palette_names, plain_words
 from engine.color.spaces import (
     delta_e_ciede2000,
     delta_e_space_to_lab,
@@ -294,7 +294,7 @@ def extract_with_labels(
 
     total = int(counts.sum())
     ordered_rgb = centers_rgb[order]
-    names = nearest_css3_names(ordered_rgb)
+    names = palette_names(ordered_rgb)  # distinct within the palette
     palette = Palette(
         PaletteColor(
             number=i + 1,

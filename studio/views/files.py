@@ -5,11 +5,24 @@ nginx, ``x-sendfile`` for Apache) so Django only checks permissions.
 """
 
 import mimetypes
+import re
+import unicodedata
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
+
+
+def download_name(title: str, suffix: str, *, limit: int = 80) -> str:
+    """A file name made from a title: letters, digits, spaces and dashes only, then ``suffix``.
+
+    ``download_name("lesson Harbour/../é 🎨", "a4.pdf")`` → ``"lesson Harbour é-a4.pdf"``:
+    no path separators, dots, quotes or control characters reach a user's file system.
+    """
+    kept = "".join(c if c.isalnum() or c in " -" else " " for c in unicodedata.normalize("NFC", title))
+    kept = re.sub(r"\s+", " ", kept).strip(" -")[:limit].strip(" -")
+    return f"{kept or 'download'}-{suffix}"
 
 
 def serve_field(field, *, download_name: str | None = None, as_attachment: bool = False):

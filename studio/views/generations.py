@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from studio import generation_jobs, jobqueue, lesson_pdf
 from studio.forms import GenerationForm
+from studio.lessons import generation_field, lesson_context
 from studio.models import Generation, Job, StyleImage
 from studio.models.paints import choose_paint_set
-from studio.views.files import serve_field
+from studio.views.files import download_name, serve_field
 from studio.views.projects import owned_project
 
 
@@ -44,25 +43,6 @@ def generation_detail(request, pk):
     generation = owned_generation(request, pk)
     jobqueue.reconcile(generation.job)
     return render(request, "studio/generation_detail.html", lesson_context(generation))
-
-
-def lesson_context(generation: Generation) -> dict:
-    """Everything the result sections show: palette, steps with their colours, lesson.json."""
-    palette = list(generation.palette_colors_set.all())
-    by_number = {color.number: color for color in palette}
-    steps = [
-        {"step": step, "colors": [by_number[n] for n in step.colors if n in by_number]}
-        for step in generation.steps.all()
-    ]
-    return {
-        "generation": generation,
-        "project": generation.project,
-        "job": generation.job,
-        "palette": palette,
-        "steps": steps,
-        "lesson": generation_jobs.lesson_data(generation),
-        "status": generation_jobs.generation_status(generation),
-    }
 
 
 def generation_status(request, pk):
@@ -100,20 +80,6 @@ def generation_delete(request, pk):
     return render(request, "studio/generation_confirm_delete.html", {"generation": generation})
 
 
-def generation_field(generation: Generation, name: str):
-    """The stored file called ``name`` in a generation, or None: ``result``, ``preview``,
-    ``custom-style``, ``step-N-image`` / ``step-N-mask``, or a lesson file by its name."""
-    fields = {"result": generation.result, "preview": generation.preview, "custom-style": generation.custom_style}
-    if name in fields:
-        return fields[name]
-    if name.startswith("step-"):
-        order, _, kind = name.removeprefix("step-").partition("-")
-        step = generation.steps.filter(order=int(order)).first() if order.isdigit() else None
-        return getattr(step, kind) if step and kind in ("image", "mask") else None
-    lesson_file = generation.lesson_files.filter(name=name).first()
-    return lesson_file.file if lesson_file else None
-
-
 def generation_file(request, pk, name):
     """A file of the generation (see :func:`generation_field`), after the ownership check."""
     field = generation_field(owned_generation(request, pk), name)
@@ -130,15 +96,13 @@ def lesson_print(request, pk):
 
 
 def lesson_pdf_download(request, pk):
+    """The lesson plan as a PDF (``?paper=a4`` or ``letter``), rendered once per paper size."""
     generation = owned_generation(request, pk)
     if generation.job.status != Job.Status.SUCCEEDED:
         raise Http404("The lesson plan is ready once the painting has succeeded.")
-    html = render_to_string("studio/lesson_print.html", {**lesson_context(generation), "for_pdf": True}, request=request)
-    paper = "letter" if request.GET.get("paper") == "letter" else "A4"
-    pdf = lesson_pdf.render_pdf(html, generation, base_url=request.build_absolute_uri("/"), paper=paper)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, f"lesson-{generation.project.title[:60]}.pdf")
-    return response
+    paper = lesson_pdf.paper_from(request.GET.get("paper"))
+    name = download_name(f"lesson {generation.project.title}", f"{paper}.pdf")
+    return serve_field(lesson_pdf.stored_pdf(generation, paper), download_name=name, as_attachment=True)
 
 
 def compare(request, pk):

@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import generation_jobs, jobqueue, thumbnail_jobs
+from studio import generation_jobs, jobqueue, lesson_pdf, thumbnail_jobs
 from studio.forms import ProjectCreateForm, ProjectRenameForm
 from studio.models import Job, Project
 from studio.views.files import serve_field
@@ -54,6 +54,7 @@ def project_rename(request, pk):
     form = ProjectRenameForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         form.save()
+        lesson_pdf.forget_pdfs(project.generations.all())  # they print the old title
         messages.success(request, "Project renamed.")
         return redirect(project)
     return render(request, "studio/project_rename.html", {"project": project, "form": form})

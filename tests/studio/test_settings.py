@@ -42,3 +42,30 @@ def test_settings_follow_the_environment(tmp_path):
         "django.db.backends.postgresql", "pg.internal", "redis://cache.internal:6379/2",
         "True", "['a.example',", "'b.example']", "storages.backends.s3.S3Storage",
     ]
+
+
+def without_test_env(**env):
+    """The environment of a production host: no pytest marker, no inherited SECRET_KEY."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "SECRET_KEY")}
+    return {k: v for k, v in clean.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))} | env
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path):
+    def check(**env):
+        return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=without_test_env(VAR_DIR=str(tmp_path), **env),
+                              capture_output=True, text=True, timeout=120)
+
+    refused = check(DEBUG="0")
+    assert refused.returncode != 0 and "SECRET_KEY is not set" in refused.stderr
+    assert not (tmp_path / "secret_key").exists()  # no key silently made up on a production host
+    assert check(DEBUG="0", SECRET_KEY="k" * 50).returncode == 0
+    assert check(DEBUG="1").returncode == 0 and (tmp_path / "secret_key").exists()  # development keeps one
+
+
+def test_hsts_preload_and_subdomains_are_opt_in(tmp_path):
+    code = "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS > 0, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    base = {"SECRET_KEY": "k" * 50, "DEBUG": "0", "HTTPS": "1", "VAR_DIR": str(tmp_path)}
+    default = manage("shell", "-v", "0", "-c", code, **base)
+    assert default.stdout.split() == ["True", "False", "False"], default.stderr
+    opted = manage("shell", "-v", "0", "-c", code, HSTS_PRELOAD="1", HSTS_INCLUDE_SUBDOMAINS="1", **base)
+    assert opted.stdout.split() == ["True", "True", "True"], opted.stderr

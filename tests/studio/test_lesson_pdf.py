@@ -1,0 +1,149 @@
+"""The lesson PDF under the settings ./run uses: DEBUG off, hashed static files after collectstatic.
+
+A real painting and lesson are made by the worker code; the PDF is then downloaded as a
+user would and checked for what broke in production: stylesheets and the photo loaded
+(WeasyPrint logs an error and goes on without them), fonts for every script of the
+title, nothing past the right margin, headings on the same page as what follows them.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from urllib.parse import unquote
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from studio import generation_jobs, lesson_pdf
+from studio.models import Job, LessonFile
+from tests.studio.conftest import run_worker_burst
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TINY = {"preset": "quick", "output_size": 200, "style_strength": 1.0, "palette_colors": 8, "canvas": "40x30cm", "seed": 3}
+TITLE = "港の朝 Harbour 🎨 морнинг"  # Japanese/Chinese, Latin, emoji, Cyrillic
+
+
+@pytest.fixture
+def production_static(settings, tmp_path):
+    """What ./run does: DEBUG off, WhiteNoise's hashed manifest storage, collectstatic done."""
+    settings.DEBUG = False
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return settings
+
+
+@pytest.fixture
+def painted(alice, make_project, styles, monkeypatch):
+    """A succeeded generation made by the worker's own code, with a title in several scripts
+    (random weights: the demo-quality notice must be printed too)."""
+    monkeypatch.setenv("PAINTING_VGG19_WEIGHTS", "random")
+    project = make_project(alice, title=TITLE, size=(200, 150))
+    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    run_worker_burst(("transfer",))
+    generation.job.refresh_from_db()
+    assert generation.job.status == Job.Status.SUCCEEDED, generation.job.message
+    generation.refresh_from_db()
+    return generation
+
+
+def weasyprint_errors(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint") and r.levelno >= logging.ERROR]
+
+
+def download(client, generation, paper) -> bytes:
+    response = client.get(reverse("studio:lesson-pdf", args=[generation.pk]) + f"?paper={paper}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content)
+
+
+def test_the_pdf_has_its_stylesheets_photo_and_fonts_under_production_settings(
+    production_static, painted, alice_client, caplog, tmp_path
+):
+    from pypdf import PdfReader
+
+    caplog.set_level(logging.WARNING)
+    for paper, width in (("a4", 595.3), ("letter", 612.0)):
+        pdf = download(alice_client, painted, paper)
+        (tmp_path / f"lesson-{paper}.pdf").write_bytes(pdf)  # for a person to look at
+        assert weasyprint_errors(caplog) == []
+
+        reader = PdfReader(io.BytesIO(pdf))
+        assert abs(float(reader.pages[0].mediabox.width) - width) < 1
+        assert 6 <= len(reader.pages) <= 10, len(reader.pages)  # about one page per section
+
+        fonts, image_sizes = set(), set()
+        for page in reader.pages:
+            resources = page["/Resources"]
+            for font in (resources.get("/Font") or {}).values():
+                fonts.add(str(font.get_object()["/BaseFont"]).replace("-", ""))
+            for xobject in (resources.get("/XObject") or {}).values():
+                xobject = xobject.get_object()
+                if xobject.get("/Subtype") == "/Image":
+                    image_sizes.add((int(xobject["/Width"]), int(xobject["/Height"])))
+        assert (200, 150) in image_sizes, image_sizes  # the photo itself, not its alt text
+        assert any("DejaVuSans" in f for f in fonts) and not any("Serif" in f for f in fonts), fonts
+        assert any("NotoSansCJK" in f for f in fonts), fonts  # 港の朝 are glyphs, not empty boxes
+        assert any("Emoji" in f for f in fonts), fonts
+
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert "Step 1:" in text and "1. Step 1" not in text and "1. 1." not in text  # numbered once
+        assert "Demo quality" in text and "ask the site's administrator" in text
+        assert "~/.keras" not in text  # the administrator's fix is not printed for painters
+
+
+def test_nothing_crosses_the_right_margin_and_headings_stay_with_their_content(production_static, painted):
+    for paper in ("a4", "letter"):
+        assert_fits_its_pages(lesson_pdf.render_document(painted, paper))
+
+
+def assert_fits_its_pages(document) -> None:
+    """Every box inside the right margin; every heading followed by content on its page."""
+    for number, page in enumerate(document.pages, 1):
+        box = page._page_box
+        right = page.width - box.margin_right
+        headings, content = [], []
+        for child in box.descendants():
+            if child is box or not hasattr(child, "margin_width") or type(child).__name__ == "MarginBox":
+                continue
+            assert child.position_x + child.margin_width() <= right + 0.5, (
+                f"page {number}: <{child.element_tag}> ends at {child.position_x + child.margin_width():.0f} pt,"
+                f" the margin is at {right:.0f} pt"
+            )
+            tag = getattr(child, "element_tag", None)
+            if tag in ("h1", "h2", "h3") and type(child).__name__ == "BlockBox":
+                headings.append(child)
+            elif tag in ("img", "p", "li", "figure", "table"):
+                content.append(child)
+        for heading in headings:
+            below = heading.position_y + heading.margin_height()
+            assert any(item.position_y >= below - 0.5 for item in content), (
+                f"page {number}: heading {heading.element_tag} is the last thing on the page"
+            )
+
+
+def test_each_paper_size_is_rendered_once_kept_and_named_safely(production_static, painted, alice_client):
+    first = download(alice_client, painted, "a4")
+    stored = LessonFile.objects.get(generation=painted, name="lesson-a4.pdf")
+    modified = stored.file.storage.get_modified_time(stored.file.name)
+    assert download(alice_client, painted, "a4") == first
+    assert LessonFile.objects.filter(generation=painted, name="lesson-a4.pdf").count() == 1
+    assert stored.file.storage.get_modified_time(stored.file.name) == modified
+    assert not LessonFile.objects.filter(generation=painted, name="lesson-letter.pdf").exists()
+
+    # Its name keeps letters, digits, spaces and dashes only (no emoji, slashes or quotes).
+    response = alice_client.get(reverse("studio:lesson-pdf", args=[painted.pk]) + "?paper=letter")
+    name = unquote(response["Content-Disposition"].split("filename*=utf-8''")[-1])
+    assert name == "lesson 港の朝 Harbour морнинг-letter.pdf"
+
+    # The title is printed on it: renaming the project forgets the stored PDFs.
+    alice_client.post(reverse("studio:project-rename", args=[painted.project.pk]), {"title": "Evening"})
+    assert not LessonFile.objects.filter(generation=painted, name__startswith="lesson-").exists()
+    assert download(alice_client, painted, "a4").startswith(b"%PDF")
