@@ -41,7 +41,7 @@ LIMIT_REACHED = (
 )
 # Share of the progress bar each stage takes (transfer dominates the run time).
 TRANSFER_SHARE = 0.85
-LESSON_STAGES = {"palette": Generation.Stage.PALETTE, "steps": Generation.Stage.STEPS}
+LESSON_STAGES = {"palette": Generation.Stage.PALETTE, "plan": Generation.Stage.PLAN, "steps": Generation.Stage.STEPS}
 PREVIEW_MIN_INTERVAL = 2.0  # seconds between preview images written to storage
 # Files of the engine's lesson that no page shows, so not stored: the painting is the
 # generation's result already, the pages draw the palette chart from palette.svg, the

@@ -24,6 +24,7 @@ class Generation(models.Model):
     class Stage(models.TextChoices):
         TRANSFER = "transfer", "Painting in the style"
         PALETTE = "palette", "Finding the palette"
+        PLAN = "plan", "Planning the brush strokes"
         STEPS = "steps", "Planning the steps"
         LESSON = "lesson", "Writing the lesson plan"
 
