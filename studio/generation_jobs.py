@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 from engine.imageio import encode_jpeg, encode_png, pil_to_rgb_array
 from studio import jobqueue
 from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused
-from studio.models import Generation, Job, LessonFile, PaintingStep, PaletteColor, User
+from studio.models import Generation, Job, LessonFile, User
 from studio.models.generations import generation_folder
 from studio.storage_paths import delete_folder
 
@@ -152,14 +152,8 @@ def generation_status(generation: Generation) -> dict:
 
 
 def lesson_data(generation: Generation) -> dict | None:
-    """The generation's ``lesson.json`` (canvas, grid spacing, value thresholds…), if made."""
-    import json
-
-    record = generation.lesson_files.filter(name="lesson.json").first()
-    if record is None:
-        return None
-    with record.file.open("rb") as handle:
-        return json.loads(handle.read())
+    """The generation's lesson (``lesson.json``: palette, steps, canvas, grid…), if made."""
+    return generation.lesson
 
 
 def seconds_left(generation: Generation, job: Job) -> float | None:
@@ -278,30 +272,24 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
     timings[stage_started["name"]] = round(time.monotonic() - stage_started["t"], 2)
     reporter.check_cancelled()
 
-    stored = {}
-    for name, data in lesson.files().items():
-        if name in NOT_STORED:
-            continue
-        record = LessonFile(generation=generation, name=name)
-        record.file.save(name, ContentFile(data, name=name), save=False)
-        record.save()
-        stored[name] = record.file.name
-    PaletteColor.objects.bulk_create(
-        PaletteColor(
-            generation=generation, number=color.number, red=color.rgb[0], green=color.rgb[1], blue=color.rgb[2],
-            hex=color.hex, name=color.name, share=color.share,
-        )
-        for color in lesson.palette
-    )
-    lesson_json = lesson.to_json()
-    # Step pictures are lesson files already: the rows point at the same stored files.
-    PaintingStep.objects.bulk_create(
-        PaintingStep(
-            generation=generation, order=step.order, title=step.title[:120], instruction=step.instruction,
-            colors=[int(c) for c in step.colors], image=stored[entry["image"]], mask=stored[entry["mask"]],
-        )
-        for step, entry in zip(lesson.steps, lesson_json["steps"])
-    )
+    stored = []
+    try:
+        for name, data in lesson.files().items():
+            if name in NOT_STORED or name == "lesson.json":
+                continue
+            record = LessonFile(generation=generation, name=name)
+            record.file.save(name, ContentFile(data, name=name), save=False)
+            stored.append(record)
+        with transaction.atomic():
+            if not Generation.objects.select_for_update().filter(pk=generation.pk).exists():
+                raise Cancelled()  # deleted meanwhile: run_generation sweeps its folder
+            LessonFile.objects.bulk_create(stored)
+            # The lesson's data, in one place: pages, the PDF and the recipes read it from here.
+            Generation.objects.filter(pk=generation.pk).update(lesson=lesson.to_json())
+    except BaseException:
+        for record in stored:  # written but not recorded: nothing may be left behind
+            record.file.storage.delete(record.file.name)
+        raise
 
 
 def oriented_canvas(canvas: str, shape) -> str:

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import uuid
+from dataclasses import dataclass
 
 from django.db import models
 from django.urls import reverse
@@ -53,6 +56,9 @@ class Generation(models.Model):
     weights_used = models.CharField(max_length=200, blank=True)
     demo_quality = models.BooleanField(default=False, help_text="Ran with random VGG19 weights (ImageNet weights missing).")
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage")
+    # The lesson's one source of truth: the engine's lesson.json (palette, steps, canvas,
+    # grid, value studies…, naming its pictures, which are LessonFile rows).
+    lesson = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,6 +83,22 @@ class Generation(models.Model):
     def stored_files(self):
         return [f for f in (self.custom_style, self.preview, self.result) if f]
 
+    def lesson_palette(self) -> list[LessonColor]:
+        """The palette, colour 1 first; empty until the lesson is made."""
+        colors = (self.lesson or {}).get("palette", {}).get("colors", [])
+        return [
+            LessonColor(number=c["number"], rgb=tuple(c["rgb"]), hex=c["hex"], name=c["name"], share=c["share"])
+            for c in colors
+        ]
+
+    def lesson_steps(self) -> list[LessonStep]:
+        """The painting steps in order; empty until the lesson is made."""
+        return [
+            LessonStep(order=s["order"], title=s["title"], instruction=s["instruction"], colors=tuple(s["colors"]),
+                       image_name=s["image"], mask_name=s["mask"])
+            for s in (self.lesson or {}).get("steps", [])
+        ]
+
     def clear_results(self):
         """Forget the outputs of a previous run (before a retry)."""
         from django.db import transaction
@@ -84,9 +106,9 @@ class Generation(models.Model):
         from studio.storage_paths import delete_files
 
         files = [f for f in (self.preview, self.result) if f]
-        for related in (self.palette_colors_set, self.steps, self.lesson_files):
-            related.all().delete()  # their post_delete signal removes their files on commit
+        self.lesson_files.all().delete()  # their post_delete signal removes their files on commit
         self.preview = self.result = ""
+        self.lesson = None
         self.timings = {}
         self.weights_used = ""
         self.demo_quality = False
@@ -94,57 +116,47 @@ class Generation(models.Model):
         transaction.on_commit(lambda: delete_files(files))
 
 
-class PaletteColor(models.Model):
-    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="palette_colors_set")
-    number = models.PositiveSmallIntegerField()
-    red = models.PositiveSmallIntegerField()
-    green = models.PositiveSmallIntegerField()
-    blue = models.PositiveSmallIntegerField()
-    hex = models.CharField(max_length=7)
-    name = models.CharField(max_length=40)
-    share = models.FloatField(help_text="Share of the canvas, 0 to 1")
+@dataclass(frozen=True)
+class LessonColor:
+    """One colour of a generation's palette, read from its lesson (``lesson.json``'s ``palette``)."""
 
-    class Meta:
-        ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["generation", "number"], name="one_colour_per_number")]
+    number: int
+    rgb: tuple[int, int, int]
+    hex: str
+    name: str
+    share: float  # of the canvas, 0 to 1
 
-    def __str__(self):
-        return f"{self.number}. {self.name} {self.hex}"
+    @property
+    def red(self) -> int:
+        return self.rgb[0]
 
-    def stored_files(self):
-        return []
+    @property
+    def green(self) -> int:
+        return self.rgb[1]
+
+    @property
+    def blue(self) -> int:
+        return self.rgb[2]
 
 
-class PaintingStep(models.Model):
-    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="steps")
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=120)
-    instruction = models.TextField()
-    colors = models.JSONField(default=list, help_text="Palette numbers used in this step")
-    image = models.ImageField(upload_to=generation_path, help_text="The canvas after this step")
-    mask = models.ImageField(upload_to=generation_path, help_text="Where this step paints")
+@dataclass(frozen=True)
+class LessonStep:
+    """One painting step of a generation's lesson (``lesson.json``'s ``steps``)."""
 
-    class Meta:
-        ordering = ["order"]
+    order: int
+    title: str
+    instruction: str
+    colors: tuple[int, ...]  # palette numbers used in this step
+    image_name: str  # lesson file: the canvas after this step (a name under the generation's file URL)
+    mask_name: str  # lesson file: where this step paints
 
     def __str__(self):
         return f"Step {self.order}: {self.title}"
 
-    @property
-    def image_name(self) -> str:
-        """Its name under the generation's file URL (see ``studio.views.generations.generation_field``)."""
-        return f"step-{self.order}-image"
-
-    @property
-    def mask_name(self) -> str:
-        return f"step-{self.order}-mask"
-
-    def stored_files(self):
-        return [f for f in (self.image, self.mask) if f]
-
 
 class LessonFile(models.Model):
-    """One file of the lesson plan (images, sheet SVG, lesson.json, lesson.html), by its name."""
+    """One picture of the lesson (step images and masks, sheet and chart SVGs, value studies,
+    grid…) under the name ``lesson.json`` gives it; the lesson's data is :attr:`Generation.lesson`."""
 
     generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="lesson_files")
     name = models.CharField(max_length=120)

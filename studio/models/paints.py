@@ -106,7 +106,7 @@ class GenerationMixing(models.Model):
         ]
 
     def refresh(self, palette) -> None:
-        """Recompute the recipes for ``palette`` (PaletteColor rows) and save them.
+        """Recompute the recipes for ``palette`` (:meth:`Generation.lesson_palette`) and save them.
 
         Stored lesson PDFs are dropped: they print the recipes.
         """
@@ -115,7 +115,7 @@ class GenerationMixing(models.Model):
 
         name, paints = self.current_paints()
         engine_paints = tuple(validate_paints(paints, max_paints=MAX_PAINTS))
-        targets = [(c.red, c.green, c.blue) for c in palette]
+        targets = [c.rgb for c in palette]
         found = recipes_for(targets, engine_paints) if targets else []
         self.set_name, self.paints = name, paints
         self.recipes = [
@@ -137,7 +137,7 @@ def mixing_for(generation) -> GenerationMixing | None:
 
     None while the generation has no palette yet.
     """
-    palette = list(generation.palette_colors_set.all())
+    palette = generation.lesson_palette()
     if not palette:
         return None
     mixing, _ = GenerationMixing.objects.select_related("paint_set").get_or_create(generation=generation)
@@ -153,7 +153,7 @@ def choose_paint_set(generation, paint_set: PaintSet | None) -> GenerationMixing
     mixing.paint_set = paint_set
     mixing.set_name, mixing.paints = "", []  # forget the snapshot: the new choice decides
     mixing.save()
-    palette = list(generation.palette_colors_set.all())
+    palette = generation.lesson_palette()
     if palette:
         mixing.refresh(palette)
     return mixing

@@ -154,3 +154,30 @@ def generation_files(generation) -> list[str]:
         return default_storage.listdir(generation_folder(generation))[1]
     except FileNotFoundError:
         return []
+
+
+def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),)):
+    """Store a small lesson on ``generation`` as the worker does, without running one:
+    the lesson's data in ``Generation.lesson``, the step pictures as lesson files."""
+    from django.core.files.base import ContentFile
+
+    from studio.models import LessonFile
+
+    colors = [
+        {"number": number, "rgb": [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)], "hex": hex_color,
+         "name": f"colour {number}", "share": 1 / len(palette)}
+        for number, hex_color in enumerate(palette, start=1)
+    ]
+    entries = []
+    for order, used in steps:
+        image, mask = f"step-{order:02d}.png", f"step-{order:02d}-mask.png"
+        for name in (image, mask):
+            record = LessonFile(generation=generation, name=name)
+            record.file.save(name, ContentFile(image_bytes(format="PNG"), name=name), save=False)
+            record.save()
+        entries.append({"order": order, "title": f"Step {order}", "instruction": "Paint it.", "colors": list(used),
+                        "image": image, "mask": mask})
+    generation.lesson = {"canvas": {"width": 40, "height": 30, "unit": "cm", "fit": "cover"},
+                         "palette": {"colors": colors}, "steps": entries, "values": []}
+    generation.save(update_fields=["lesson"])
+    return generation

@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from studio.models import Generation, Job, PaletteColor, StyleImage
-from tests.studio.conftest import image_bytes
+from studio.models import Generation, Job, StyleImage
+from tests.studio.conftest import give_lesson, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_lesson_pages_wait_for_success(alice_client, make_generation):
 def test_compare_shows_two_generations_side_by_side(alice_client, make_generation):
     left = make_generation(Job.Status.SUCCEEDED, result=True, style_strength=0.5)
     right = make_generation(Job.Status.SUCCEEDED, result=True, style_strength=3.0)
-    PaletteColor.objects.create(generation=left, number=1, red=1, green=2, blue=3, hex="#010203", name="~black", share=1.0)
+    give_lesson(left, palette=("#010203",))
     url = reverse("studio:generation-compare", args=[left.project.pk]) + f"?a={left.pk}&b={right.pk}"
     page = alice_client.get(url).content.decode()
     assert "strength 0.5" in page and "strength 3.0" in page

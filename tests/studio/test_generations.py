@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from studio import generation_jobs
-from studio.models import Generation, Job, LessonFile, PaintingStep, PaletteColor, StyleImage
+from studio.models import Generation, Job, LessonFile, StyleImage
 from studio.styles import install_default_styles
 from tests.studio.conftest import SMALL_STYLE, image_bytes, run_worker_burst, upload
 
@@ -97,13 +97,13 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert generation.result and default_storage.exists(generation.result.name)
     assert generation.weights_used and generation.timings["transfer"] > 0
-    colours = list(PaletteColor.objects.filter(generation=generation))
+    colours = generation.lesson_palette()  # read from the lesson, its one source of truth
     assert 1 <= len(colours) <= 6 and abs(sum(c.share for c in colours) - 1) < 0.01
-    steps = list(PaintingStep.objects.filter(generation=generation))
+    steps = generation.lesson_steps()
     assert steps and all(step.instruction and step.colors for step in steps)
     stored = set(LessonFile.objects.filter(generation=generation).values_list("name", flat=True))
-    assert {"lesson.json", "palette.svg", "sheet.svg", "grid.png"} <= stored
-    assert not stored & generation_jobs.NOT_STORED  # nothing no page shows
+    assert {"palette.svg", "sheet.svg", "grid.png", steps[0].image_name, steps[0].mask_name} <= stored
+    assert not stored & (generation_jobs.NOT_STORED | {"lesson.json"})  # nothing no page shows, no copy
 
     page = alice_client.get(generation.get_absolute_url()).content.decode()
     assert colours[0].hex in page and steps[0].instruction[:30] in page

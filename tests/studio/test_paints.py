@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from engine.mixing.paints import DEFAULT_PAINTS, Paint
 from engine.mixing.recipes import recipes_for
-from studio.models import Generation, GenerationMixing, Job, LessonFile, PaintingStep, PaintSet, PaletteColor
-from tests.studio.conftest import image_bytes, run_worker_burst
+from studio.models import Generation, GenerationMixing, Job, LessonFile, PaintSet
+from tests.studio.conftest import give_lesson, image_bytes, run_worker_burst
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,7 @@ def finished(alice, make_project):
     generation = Generation(project=project, job=job)
     generation.result.save("r.png", ContentFile(image_bytes(format="PNG"), name="r.png"), save=False)
     generation.save()
-    for number, hex_color in enumerate(PALETTE, start=1):
-        PaletteColor.objects.create(generation=generation, number=number, hex=hex_color, name=f"colour {number}",
-                                    share=1 / len(PALETTE), **dict(zip(("red", "green", "blue"), rgb(hex_color))))
-    for order, colors in ((1, [2, 4]), (2, [1, 3, 5])):
-        step = PaintingStep(generation=generation, order=order, title=f"Step {order}", instruction="Paint it.",
-                            colors=colors)
-        step.image.save("s.png", ContentFile(image_bytes(format="PNG"), name="s.png"), save=False)
-        step.mask.save("m.png", ContentFile(image_bytes(format="PNG"), name="m.png"), save=False)
-        step.save()
-    return generation
+    return give_lesson(generation, PALETTE, ((1, [2, 4]), (2, [1, 3, 5])))
 
 
 def make_set(owner, name="Earth palette", paints=EARTH_SET):
@@ -225,7 +216,7 @@ def test_a_painting_made_with_a_set_prints_its_recipes(alice_client, alice, make
 
     page = html.unescape(alice_client.get(generation.get_absolute_url()).content.decode())
     recipes = GenerationMixing.objects.get(generation=generation).recipes
-    colours = list(generation.palette_colors_set.all())
+    colours = generation.lesson_palette()
     assert [r["hex"] for r in recipes] == [c.hex for c in colours]
     assert all(r["words"] in page for r in recipes) and "from Earth palette" in page
     response = alice_client.get(reverse("studio:lesson-pdf", args=[generation.pk]))

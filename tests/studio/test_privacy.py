@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, reverse
 from studio import urls as studio_urls
 from django.core.files.base import ContentFile
 
-from studio.models import Generation, Job, LessonFile, PaintingStep, PaintSet, Project, StyleImage
-from tests.studio.conftest import image_bytes
+from studio.models import Generation, Job, LessonFile, PaintSet, Project, StyleImage
+from tests.studio.conftest import give_lesson, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,7 @@ def alices_objects(alice, make_project):
     generation = Generation(project=project, job=generation_job)
     generation.result.save("r.png", ContentFile(image_bytes(format="PNG"), name="r.png"), save=False)
     generation.save()
-    step = PaintingStep(generation=generation, order=1, title="Block in", instruction="Paint", colors=[1])
-    step.image.save("s.png", ContentFile(image_bytes(format="PNG"), name="s.png"), save=False)
-    step.mask.save("m.png", ContentFile(image_bytes(format="PNG"), name="m.png"), save=False)
-    step.save()
+    give_lesson(generation)  # step-01.png and step-01-mask.png
     lesson_file = LessonFile(generation=generation, name="lesson.html")
     lesson_file.file.save("lesson.html", ContentFile(b"<html>secret</html>", name="lesson.html"), save=False)
     lesson_file.save()
@@ -66,7 +63,7 @@ OBJECT_ARGUMENTS = {
     "generation-delete": "generation",
     "lesson-print": "generation",
     "lesson-pdf": "generation",
-    "generation-file": ("generation", ["result", "step-1-image", "step-1-mask", "lesson.html"]),
+    "generation-file": ("generation", ["result", "step-01.png", "step-01-mask.png", "lesson.html"]),
     "generation-paint-set": "generation",
     "paint-set-edit": "paint_set",
     "paint-set-delete": "paint_set",
