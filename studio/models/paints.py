@@ -14,10 +14,10 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 
-from studio.models.generations import Generation, LessonFile
+from studio.models.generations import Generation
 
 MIN_PAINTS, MAX_PAINTS = 3, 30
 DEFAULT_SET_NAME = "Default set"
@@ -108,7 +108,8 @@ class GenerationMixing(models.Model):
     def refresh(self, palette) -> None:
         """Recompute the recipes for ``palette`` (:meth:`Generation.lesson_palette`) and save them.
 
-        Stored lesson PDFs are dropped: they print the recipes.
+        Callers that change the paints drop the stored lesson PDFs, which print the recipes
+        (:func:`studio.lesson_pdf.forget_pdfs`).
         """
         from engine.mixing.paints import validate_paints
         from engine.mixing.recipes import recipes_for
@@ -122,14 +123,7 @@ class GenerationMixing(models.Model):
             {"number": color.number, **recipe.to_json(), "words": recipe.words}
             for color, recipe in zip(palette, found)
         ]
-        with transaction.atomic():
-            self.save()
-            forget_lesson_pdfs(self.generation)
-
-
-def forget_lesson_pdfs(generation) -> None:
-    """Drop the generation's stored lesson PDFs (rendered again on the next download)."""
-    LessonFile.objects.filter(generation=generation, name__startswith="lesson-", name__endswith=".pdf").delete()
+        self.save()
 
 
 def mixing_for(generation) -> GenerationMixing | None:

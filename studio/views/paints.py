@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from studio.models.paints import PaintSet, choose_paint_set, default_paints_json, forget_lesson_pdfs
+from studio import lesson_pdf
+from studio.models import Generation
+from studio.models.paints import PaintSet, choose_paint_set, default_paints_json
 from studio.paint_set_forms import PaintSetChoiceForm, PaintSetForm
 from studio.views.generations import owned_generation
 
@@ -40,8 +42,7 @@ def paint_set_edit(request, pk):
             form.save()
             # Lessons mixing with this set show new recipes on their next view; their
             # stored PDFs would still print the old ones.
-            for mixing in paint_set.mixings.select_related("generation"):
-                forget_lesson_pdfs(mixing.generation)
+            lesson_pdf.forget_pdfs(Generation.objects.filter(mixing__paint_set=paint_set))
         messages.success(request, f"Paint set “{paint_set.name}” saved.")
         return redirect("studio:paint-set-list")
     return render(request, "studio/paints/set_form.html", {"form": form, "paint_set": paint_set})
@@ -65,7 +66,9 @@ def generation_paint_set(request, pk):
     form = PaintSetChoiceForm(request.POST, user=request.user)
     if form.is_valid():
         paint_set = form.cleaned_data["paint_set"]
-        choose_paint_set(generation, paint_set)
+        with transaction.atomic():
+            choose_paint_set(generation, paint_set)
+            lesson_pdf.forget_pdfs([generation])  # they print the old recipes
         messages.success(request, f"Recipes now mix from “{paint_set or 'the default set'}”.")
     else:
         messages.error(request, "Choose one of your paint sets.")
