@@ -168,6 +168,12 @@ SENDFILE_PREFIX = os.environ.get("SENDFILE_PREFIX", "/protected-media/")
 PAINTING_MAX_UPLOAD_BYTES = int(os.environ.get("PAINTING_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 PAINTING_MAX_PIXELS = int(os.environ.get("PAINTING_MAX_PIXELS", 40_000_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler drops a file's bytes past PAINTING_MAX_UPLOAD_BYTES as they arrive.
+FILE_UPLOAD_HANDLERS = [
+    "studio.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Redis and RQ: a "default" queue for quick jobs, "transfer" for style transfer.
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6380/0"  # ./run's embedded Redis

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
@@ -30,7 +32,33 @@ class ImageUploadField(forms.FileField):
         return normalised
 
 
-class ProjectCreateForm(forms.ModelForm):
+# Unicode categories never wanted in a title: controls, formatting (bidirectional overrides
+# such as U+202E, zero-width spaces), surrogates, private use and unassigned code points.
+_UNWANTED = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_KEPT = {"\u200d"}  # zero-width joiner: part of emoji such as 👩‍🎨
+
+
+def plain_text(value: str) -> str:
+    """``value`` without control and bidirectional-override characters, spaces collapsed."""
+    kept = []
+    for character in value:
+        category = unicodedata.category(character)
+        if category == "Cc":
+            kept.append(" ")  # a tab, newline or escape separates words
+        elif category not in _UNWANTED or character in _KEPT:
+            kept.append(character)
+    return " ".join("".join(kept).split())
+
+
+class ProjectTitleMixin:
+    def clean_title(self):
+        title = plain_text(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Give the project a title in words (letters, digits or emoji).", code="blank")
+        return title
+
+
+class ProjectCreateForm(ProjectTitleMixin, forms.ModelForm):
     photo = ImageUploadField(label="Photo")
 
     class Meta:
@@ -41,13 +69,13 @@ class ProjectCreateForm(forms.ModelForm):
         normalised = self.cleaned_data["photo"]
         project = self.instance
         project.owner = owner
-        project.photo_label = (normalised.label or "")[:255]
+        project.photo_label = plain_text(normalised.label or "")[:255]
         project.photo.save(normalised.content.name, normalised.content, save=False)
         project.save()
         return project
 
 
-class ProjectRenameForm(forms.ModelForm):
+class ProjectRenameForm(ProjectTitleMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = ("title",)
@@ -77,7 +105,7 @@ class GenerationForm(forms.Form):
     style_strength = forms.FloatField(min_value=0.1, max_value=10.0, initial=1.0, help_text="1 = balanced; higher = more brush strokes, less photo.")
     preserve_colors = forms.BooleanField(required=False, label="Keep the photo's own colours", help_text="Take only the brushwork from the style.")
     palette_colors = forms.IntegerField(min_value=4, max_value=32, initial=16, label="Number of palette colours")
-    canvas = forms.CharField(initial="40x30cm", max_length=20, label="Canvas size", help_text="Width × height with cm or in, e.g. 40x30cm or 16x12in.")
+    canvas = forms.CharField(initial="40x30cm", max_length=20, label="Canvas size", help_text="Width × height in mm, cm or in, e.g. 40x30cm, 400x300mm or 16x12in. It is turned to match a portrait photo.")
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0, help_text="Same seed and settings → same painting.")
     paint_set = forms.ModelChoiceField(
         queryset=PaintSet.objects.none(), required=False, label="Mix recipes from",

@@ -2,7 +2,16 @@
 
 Decided by decoding, never by file name or Content-Type. The pixel count is read from
 the header *before* anything is decoded, so decompression bombs are refused unopened.
-What passes is re-encoded as 8-bit RGB without metadata (EXIF orientation applied).
+What passes is re-encoded as 8-bit RGB without metadata (EXIF orientation applied) and
+no larger than :data:`MAX_STORED_SIDE` on its long side: the engine never paints larger.
+
+A file over the byte limit is refused while it streams in: :class:`SizeLimitUploadHandler`
+(first in ``FILE_UPLOAD_HANDLERS``) stops passing its bytes on once the limit is passed,
+so at most the limit is ever buffered, and hands the form a :class:`RefusedUpload` that
+carries the file's real size for the message.
+
+Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` is set off once at start-up
+(``studio.apps.strict_pillow``), so a truncated file fails to decode here.
 """
 
 from __future__ import annotations
@@ -11,10 +20,14 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine.imageio import pil_to_rgb_array
 
@@ -23,6 +36,33 @@ LOSSLESS_FORMATS = {"PNG", "BMP", "TIFF", "GIF"}
 MIN_SIDE = 64
 MAX_ASPECT = 8.0
 ACCEPTED_TEXT = "JPEG, PNG, WebP, BMP, TIFF or GIF"
+MAX_STORED_SIDE = 2048  # px, long side: the largest painting the form allows
+
+
+class RefusedUpload(UploadedFile):
+    """Stands in for a file that was over the byte limit: no content, its real ``size``."""
+
+    def __init__(self, name, content_type, size):
+        super().__init__(io.BytesIO(b""), name=name, content_type=content_type, size=size)
+        self.refused_too_large = True
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Passes a file's bytes on to the next handler until ``PAINTING_MAX_UPLOAD_BYTES``,
+    then drops the rest as it arrives and completes the file as a :class:`RefusedUpload`."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        return raw_data if self.received <= settings.PAINTING_MAX_UPLOAD_BYTES else None
+
+    def file_complete(self, file_size):
+        if self.received <= settings.PAINTING_MAX_UPLOAD_BYTES:
+            return None  # the next handler's file is the upload
+        return RefusedUpload(self.file_name, self.content_type, self.received)
 
 
 @dataclass
@@ -43,7 +83,7 @@ def normalise_upload(upload) -> NormalisedImage:
     size = getattr(upload, "size", None)
     if not size:
         raise ValidationError("The file is empty. Choose a photo (%s)." % ACCEPTED_TEXT, code="empty")
-    if size > max_bytes:
+    if size > max_bytes or getattr(upload, "refused_too_large", False):
         raise ValidationError(
             "The file is %(size)s; the limit is %(limit)s. Export a smaller JPEG and try again.",
             code="too_large",
@@ -77,20 +117,27 @@ def normalise_upload(upload) -> NormalisedImage:
             params={"w": width, "h": height},
         )
     source_format = image.format
-    # WeasyPrint (the PDF lesson) turns this Pillow-wide switch on when imported; a
-    # truncated upload must fail to decode here, whatever was imported before.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.seek(0)  # GIF/TIFF: first frame only
         image.load()
         image = ImageOps.exif_transpose(image)
-        rgb = pil_to_rgb_array(image)
+        rgb = _at_most(pil_to_rgb_array(image), MAX_STORED_SIDE)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError(
             "The image file is damaged or incomplete (truncated). Upload the original file again.",
             code="truncated",
         ) from None
     return NormalisedImage(_encode(rgb, source_format), rgb.shape[1], rgb.shape[0], source_format)
+
+
+def _at_most(rgb: np.ndarray, long_side: int) -> np.ndarray:
+    """RGB (H, W, 3) uint8 scaled down (never up) so its longer side is at most ``long_side`` px."""
+    height, width = rgb.shape[:2]
+    if max(width, height) <= long_side:
+        return rgb
+    scale = long_side / max(width, height)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
 
 
 def _too_many_pixels(max_pixels, width=None, height=None):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<uuid:pk>/delete/", projects.project_delete, name="project-delete"),
     path("projects/<uuid:pk>/photo/", projects.project_photo, name="project-photo"),
     path("projects/<uuid:pk>/thumbnail/", projects.project_thumbnail, name="project-thumbnail"),
+    path("projects/<uuid:pk>/thumbnail/retry/", projects.project_thumbnail_retry, name="project-thumbnail-retry"),
     path("projects/<uuid:pk>/paint/", generations.generation_create, name="generation-create"),
     path("projects/<uuid:pk>/compare/", generations.compare, name="generation-compare"),
     path("generations/<uuid:pk>/", generations.generation_detail, name="generation-detail"),

@@ -18,3 +18,18 @@ def colour_name(name):
     from engine.color.names import plain_words
 
     return plain_words(str(name))
+
+
+@register.filter
+def duration_words(seconds):
+    """Seconds as a person says them: "less than a minute", "about 4 min", "about 1 h 20 min"."""
+    try:
+        seconds = float(seconds)
+    except (TypeError, ValueError):
+        return ""
+    if seconds < 60:
+        return "less than a minute"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60:02d} min" if minutes % 60 else f"about {minutes // 60} h"

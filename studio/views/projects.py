@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -19,7 +20,11 @@ def owned_project(request, pk) -> Project:
 
 
 def project_list(request):
-    projects = Project.objects.owned_by(request.user).order_by("-created_at")
+    thumbnail_job = Job.objects.filter(project=OuterRef("pk"), kind="thumbnail").order_by("-created_at")
+    projects = Project.objects.owned_by(request.user).order_by("-created_at").annotate(
+        thumbnail_job_id=Subquery(thumbnail_job.values("pk")[:1]),
+        thumbnail_job_status=Subquery(thumbnail_job.values("status")[:1]),
+    )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     thumbnail_jobs.ensure_thumbnails(page.object_list)  # those made while the queue was down
     return render(request, "studio/project_list.html", {"page": page})
@@ -77,6 +82,22 @@ def project_delete(request, pk):
 
 def project_photo(request, pk):
     return serve_field(owned_project(request, pk).photo)
+
+
+@require_POST
+def project_thumbnail_retry(request, pk):
+    """Make a failed thumbnail again (the failed job goes; a new one is queued)."""
+    project = owned_project(request, pk)
+    failed = project.jobs.filter(kind="thumbnail", status=Job.Status.FAILED)
+    if project.thumbnail or not failed.exists():
+        messages.info(request, "The thumbnail is ready or on its way.")
+    else:
+        failed.delete()
+        if thumbnail_jobs.start_thumbnail(project) is None:
+            messages.error(request, "The painting queue is not available right now; try again in a minute.")
+        else:
+            messages.success(request, "Making the thumbnail again.")
+    return redirect(project)
 
 
 def project_thumbnail(request, pk):

@@ -87,7 +87,9 @@ def test_detail_serves_photo_to_owner(alice_client):
     create(alice_client)
     project = Project.objects.get()
     page = alice_client.get(project.get_absolute_url())
-    assert page.status_code == 200 and "Preparing thumbnail" in page.content.decode()
+    assert page.status_code == 200 and "Thumbnail" not in page.content.decode()  # no second copy of the photo
+    listing = alice_client.get(reverse("studio:project-list")).content.decode()
+    assert "Preparing thumbnail" in listing and reverse("studio:job-status", args=[Job.objects.get().pk]) in listing
     photo = alice_client.get(reverse("studio:project-photo", args=[project.pk]))
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
     assert b"".join(photo.streaming_content)[:2] == b"\xff\xd8"
@@ -101,3 +103,34 @@ def test_sendfile_mode_hands_the_file_to_nginx(alice_client, settings):
     response = alice_client.get(reverse("studio:project-photo", args=[project.pk]))
     assert response["X-Accel-Redirect"] == "/protected-media/" + project.photo.name
     assert response.content == b""
+
+
+def test_titles_lose_control_and_bidi_override_characters(alice_client):
+    create(alice_client, title="Har\u202ebour\x1b at\tdawn \u200b👩\u200d🎨")
+    project = Project.objects.get()
+    assert project.title == "Harbour at dawn 👩\u200d🎨"  # the emoji's joiner stays
+    response = alice_client.post(reverse("studio:project-rename", args=[project.pk]), {"title": "\u202e\u2066 \x07"})
+    assert response.status_code == 200 and "Give the project a title" in response.content.decode()
+    project.refresh_from_db()
+    assert project.title == "Harbour at dawn 👩\u200d🎨"
+
+
+def test_a_failed_thumbnail_offers_a_retry_that_queues_it_again(alice_client, alice, make_project):
+    project = make_project(alice, thumbnail=False)
+    Job.objects.create(owner=alice, project=project, kind="thumbnail", queue="default",
+                       status=Job.Status.FAILED, message="Could not make the thumbnail: broken")
+    page = alice_client.get(project.get_absolute_url()).content.decode()
+    retry_url = reverse("studio:project-thumbnail-retry", args=[project.pk])
+    assert "could not be made" in page and f'action="{retry_url}"' in page and "Try again" in page
+    assert "open the project to try again" in alice_client.get(reverse("studio:project-list")).content.decode()
+
+    assert alice_client.post(retry_url).status_code == 302
+    job = Job.objects.get(project=project, kind="thumbnail")
+    assert job.status == Job.Status.QUEUED  # the failed one is gone, a new one waits for a worker
+    assert "could not be made" not in alice_client.get(project.get_absolute_url()).content.decode()
+
+
+def test_nobody_else_can_retry_my_thumbnail(client, bob, alice, make_project):
+    project = make_project(alice, thumbnail=False)
+    client.force_login(bob)
+    assert client.post(reverse("studio:project-thumbnail-retry", args=[project.pk])).status_code == 404

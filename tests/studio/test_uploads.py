@@ -31,11 +31,12 @@ def test_empty_file_is_refused():
     assert refused(b"").code == "empty"
 
 
-def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported(monkeypatch):
+def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported():
+    import weasyprint.images  # noqa: F401  (its import turns Pillow's LOAD_TRUNCATED_IMAGES on)
     from PIL import ImageFile
 
-    # Importing WeasyPrint (PDF lessons) turns on this Pillow-wide switch.
-    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    # Set off once at start-up (StudioConfig.ready), after WeasyPrint's import: no flipping per request.
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
     # Random-looking content so the truncation cuts real scan data.
     noisy = Image.effect_noise((400, 300), 80).convert("RGB")
@@ -43,6 +44,14 @@ def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported(monkeypatc
     noisy.save(buffer, format="JPEG")
     data = buffer.getvalue()
     assert refused(data[: len(data) // 2]).code == "truncated"
+
+
+def test_large_photos_are_stored_at_most_2048_px_on_the_long_side():
+    normalised = normalise_upload(upload(image_bytes(size=(3000, 2000))))
+    stored = Image.open(normalised.content)
+    assert stored.size == (normalised.width, normalised.height) == (2048, 1365)
+    small = normalise_upload(upload(image_bytes(size=(640, 480))))
+    assert (small.width, small.height) == (640, 480)  # never enlarged
 
 
 @pytest.mark.parametrize(
