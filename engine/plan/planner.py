@@ -4,8 +4,8 @@ Painterly rendering with curved brush strokes of several sizes (Hertzmann, SIGGR
 1998), made to fit a painter's palette and canvas:
 
 1. Brushes are real widths in mm on the canvas (:func:`choose_brushes`: from about
-   1/12 of the canvas's short side down to 3 mm, each about half the one before),
-   one layer per brush, largest first.
+   1/12 of the canvas's short side down to the finest that is 2 px wide on the
+   picture, each about half the one before), one layer per brush, largest first.
 2. For each brush the picture is blurred (Gaussian, σ = half the brush radius), in
    a space where straight-line distance follows CIEDE2000 (:mod:`engine.color.spaces`).
 3. Strokes start on a grid of one brush width, in every cell where the canvas still
@@ -14,13 +14,16 @@ Painterly rendering with curved brush strokes of several sizes (Hertzmann, SIGGR
 4. Every stroke follows the direction perpendicular to the picture's lightness
    gradient (lines of constant lightness, as a brush follows a form) in steps of the
    brush radius, smoothed by ``curvature``, and ends where the colour changes: where
-   its paint would be further from the picture than another palette colour (or than
-   the canvas already is), or after ``max_points`` points.
+   another palette colour is clearly nearer the picture than its paint (or the
+   canvas already is), or after ``max_points`` points.
 5. Refinement where it pays: each traced stroke takes the palette colour that best
    matches the blurred picture under its whole footprint, and is kept only if it
-   lowers the difference there by at least ``min_gain`` per pixel (every stroke
-   that covers bare canvas is kept). Strokes are all traced at once as arrays;
-   only this acceptance runs stroke by stroke, in a seeded shuffled order.
+   lowers the difference on painted canvas by at least ``min_gain`` per pixel or
+   covers bare canvas (the block-in first keeps strokes that are mostly on bare
+   canvas, then fills what is left). Strokes are all traced at once as arrays; only
+   this acceptance runs stroke by stroke, in a seeded shuffled order. Stroke-based
+   neural painters optimise every stroke's shape by gradient descent instead; on
+   two CPU cores within seconds that does not fit, the colour choice does.
 """
 
 from __future__ import annotations
@@ -155,11 +158,18 @@ def plan_strokes(
         starts = _grid_starts(error, width, threshold, cover=index == 0)
         if len(starts):
             paths, _ = _trace(starts, blurred, distance, error, width, curvature, max_points)
-            for k in rng.permutation(len(paths)):
-                stroke = _try_stroke(paths[k], width, distance, error, labels, min_gain,
-                                     must=index == 0)
-                if stroke is not None:
-                    layer.strokes.append(stroke)
+            order = rng.permutation(len(paths))
+            # The block-in first keeps strokes that mostly cover bare canvas, then fills the
+            # gaps left with the others: full cover without hundreds of redundant strokes.
+            for bare_share in (_BLOCK_IN_BARE_SHARE, 0.0) if index == 0 else (0.0,):
+                rejected = []
+                for k in order:
+                    stroke = _try_stroke(paths[k], width, distance, error, labels, min_gain, bare_share=bare_share)
+                    if stroke is not None:
+                        layer.strokes.append(stroke)
+                    else:
+                        rejected.append(k)
+                order = rejected
         if layer.strokes:
             layer.index = len(layers)
             layers.append(layer)
@@ -252,7 +262,7 @@ def _trace(starts, blurred, distance, error, width, curvature, max_points):
         jx = np.clip(np.round(new_x).astype(np.intp), 0, width_px - 1)
         own = distance[color, jy, jx]
         # The colour changes: another paint is clearly nearer, or the canvas is already better.
-        keep = alive & inside & (own <= distance[best[jy, jx], jy, jx] + 0.5 * _COLOR_TOLERANCE) & (own < error[jy, jx])
+        keep = alive & inside & (own <= distance[best[jy, jx], jy, jx] + _COLOR_TOLERANCE) & (own < error[jy, jx])
         y, x = np.where(keep, new_y, y), np.where(keep, new_x, x)
         iy, ix = np.where(keep, jy, iy), np.where(keep, jx, ix)
         direction = np.where(keep[:, None], np.stack([ny, nx], axis=1), direction)
@@ -269,31 +279,37 @@ def _trace(starts, blurred, distance, error, width, curvature, max_points):
 
 #: How much further (≈ CIEDE2000) a stroke's paint may be from the picture than the
 #: nearest paint before the stroke ends: shading within one colour does not stop it.
-_COLOR_TOLERANCE = 6.0
+_COLOR_TOLERANCE = 3.0
 
 
-def _try_stroke(path, width, distance, error, labels, min_gain, *, must):
+#: Share of bare canvas a block-in stroke must cover in the first pass.
+_BLOCK_IN_BARE_SHARE = 0.3
+
+
+def _try_stroke(path, width, distance, error, labels, min_gain, *, bare_share):
     """Refine and paint one traced stroke if it pays; returns the stroke or ``None``.
 
     The stroke takes the paint that best matches the blurred picture under its whole
-    footprint; it is painted (``labels`` and ``error`` updated in place) when that
-    lowers the difference by ``min_gain`` per covered pixel, or always with ``must``
-    if it covers bare canvas.
+    footprint; it is painted (``labels`` and ``error`` updated in place) when it covers
+    bare canvas (more than ``bare_share`` of its pixels), or when it lowers the
+    difference on painted canvas by ``min_gain`` per covered pixel.
     """
     stroke = make_stroke(path, width, 1)
     footprint = stroke_footprint(stroke.points, stroke.width, labels.shape)
     if footprint is None:
         return None
     top, left, mask = footprint
-    window = (slice(top, top + mask.shape[0]), slice(left, left + mask.shape[1]))
-    before = error[window][mask]
-    candidates = distance[:, window[0], window[1]][:, mask]
+    rows, cols = np.nonzero(mask)
+    covered = (rows + top) * labels.shape[1] + (cols + left)  # flat pixel indices: one gather each
+    flat_labels, flat_error = labels.reshape(-1), error.reshape(-1)
+    candidates = distance.reshape(len(distance), -1)[:, covered]
     cost = candidates.sum(axis=1)
-    color = int(np.argmin(cost)) if len(cost) > 1 else 0
-    gain = float(before.sum() - cost[color])
-    bare = bool((labels[window][mask] < 0).any())
-    if not ((must and bare) or gain > min_gain * mask.sum()):
+    color = int(np.argmin(cost))
+    bare = flat_labels[covered] < 0
+    n_bare = int(np.count_nonzero(bare))
+    gain = float((flat_error[covered][~bare] - candidates[color][~bare]).sum())
+    if not ((n_bare and n_bare >= bare_share * len(covered)) or gain > min_gain * len(covered)):
         return None
-    labels[window][mask] = color
-    error[window][mask] = candidates[color]
+    flat_labels[covered] = color
+    flat_error[covered] = candidates[color]
     return make_stroke(stroke.points, stroke.width, color + 1)

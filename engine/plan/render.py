@@ -10,6 +10,7 @@ exact integer work: the same plan always gives the same pictures, bit for bit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,40 +27,54 @@ def stroke_footprint(points: np.ndarray, width: float, shape: tuple[int, int]):
 
     Returns ``(top, left, mask)`` — ``mask`` a bool array whose top-left pixel is
     (``top``, ``left``) on a canvas of ``shape`` = (height, width) — or ``None`` when
-    the stroke misses the canvas. Each segment is tested only inside its own
-    bounding box, so the cost follows the painted area, not the stroke's extent.
+    the stroke misses the canvas. A pixel is covered when its centre lies closer than
+    ``width / 2`` to one of the path's segments (a dab, one point, is a disc).
     """
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     radius = float(width) / 2.0
     height, width_px = shape
-    top = max(0, int(np.floor(points[:, 1].min() - radius)))
-    bottom = min(height - 1, int(np.ceil(points[:, 1].max() + radius)))
-    left = max(0, int(np.floor(points[:, 0].min() - radius)))
-    right = min(width_px - 1, int(np.ceil(points[:, 0].max() + radius)))
+    xs, ys = points[:, 0], points[:, 1]
+    top = max(0, math.floor(float(ys.min()) - radius))
+    bottom = min(height - 1, math.ceil(float(ys.max()) + radius))
+    left = max(0, math.floor(float(xs.min()) - radius))
+    right = min(width_px - 1, math.ceil(float(xs.max()) + radius))
     if top > bottom or left > right:
         return None
-    mask = np.zeros((bottom - top + 1, right - left + 1), dtype=bool)
+    # Segments as arrays (a dab is a segment of length zero, whose projection is its point).
+    ax, ay = (xs[:-1], ys[:-1]) if len(points) > 1 else (xs, ys)
+    dx, dy = (np.diff(xs), np.diff(ys)) if len(points) > 1 else (np.zeros(1), np.zeros(1))
+    length2 = dx * dx + dy * dy
+    length2 = np.where(length2 > 0, length2, 1.0)
     r2 = radius * radius
-    # A dab (one point) is a segment of length zero: a disc.
-    segments = zip(points[:-1], points[1:]) if len(points) > 1 else [(points[0], points[0])]
-    for (ax, ay), (bx, by) in segments:
-        y0 = max(top, int(np.floor(min(ay, by) - radius)))
-        y1 = min(bottom, int(np.ceil(max(ay, by) + radius)))
-        x0 = max(left, int(np.floor(min(ax, bx) - radius)))
-        x1 = min(right, int(np.ceil(max(ax, bx) + radius)))
-        if y0 > y1 or x0 > x1:
-            continue
-        gy = np.arange(y0, y1 + 1, dtype=np.float64)[:, None] - ay
-        gx = np.arange(x0, x1 + 1, dtype=np.float64)[None, :] - ax
-        dx, dy = bx - ax, by - ay
-        length2 = dx * dx + dy * dy
-        if length2 > 0:
-            t = np.clip((gx * dx + gy * dy) / length2, 0.0, 1.0)
-            gx, gy = gx - t * dx, gy - t * dy
-        mask[y0 - top : y1 - top + 1, x0 - left : x1 - left + 1] |= gx * gx + gy * gy < r2
+    box = (bottom - top + 1) * (right - left + 1)
+    if box * len(ax) <= _VECTOR_LIMIT:
+        # Small strokes (most of a plan): every segment at once over the stroke's box.
+        gy = np.arange(top, bottom + 1, dtype=np.float64)[None, :, None] - ay[:, None, None]
+        gx = np.arange(left, right + 1, dtype=np.float64)[None, None, :] - ax[:, None, None]
+        ddx, ddy = dx[:, None, None], dy[:, None, None]
+        t = np.clip((gx * ddx + gy * ddy) / length2[:, None, None], 0.0, 1.0)
+        mask = (((gx - t * ddx) ** 2 + (gy - t * ddy) ** 2) < r2).any(axis=0)
+    else:
+        # Large strokes: each segment inside its own box, so the cost follows the painted area.
+        mask = np.zeros((bottom - top + 1, right - left + 1), dtype=bool)
+        for sx, sy, sdx, sdy, sl2 in zip(ax.tolist(), ay.tolist(), dx.tolist(), dy.tolist(), length2.tolist()):
+            y0 = max(top, math.floor(min(sy, sy + sdy) - radius))
+            y1 = min(bottom, math.ceil(max(sy, sy + sdy) + radius))
+            x0 = max(left, math.floor(min(sx, sx + sdx) - radius))
+            x1 = min(right, math.ceil(max(sx, sx + sdx) + radius))
+            if y0 > y1 or x0 > x1:
+                continue
+            gy = np.arange(y0, y1 + 1, dtype=np.float64)[:, None] - sy
+            gx = np.arange(x0, x1 + 1, dtype=np.float64)[None, :] - sx
+            t = np.clip((gx * sdx + gy * sdy) / sl2, 0.0, 1.0)
+            mask[y0 - top : y1 - top + 1, x0 - left : x1 - left + 1] |= (gx - t * sdx) ** 2 + (gy - t * sdy) ** 2 < r2
     if not mask.any():
         return None
     return top, left, mask
+
+
+#: Most segment × pixel tests done as one array operation (about 2 MB of float64).
+_VECTOR_LIMIT = 250_000
 
 
 def paint_stroke(labels: np.ndarray, stroke: Stroke) -> tuple[int, int, np.ndarray] | None:
