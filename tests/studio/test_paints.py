@@ -222,5 +222,5 @@ def test_a_painting_made_with_a_set_prints_its_recipes(alice_client, alice, make
     response = alice_client.get(reverse("studio:lesson-pdf", args=[generation.pk]))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
     text = " ".join(text.split())
-    assert "Mixing recipes" in text and "Mix:" in text
+    assert "Mixing recipes" in text and "Mix for this step:" in text
     assert all(r["words"].split(" + ")[0] in text for r in recipes)
