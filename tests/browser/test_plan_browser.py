@@ -17,14 +17,14 @@ def test_a_finished_painting_shows_its_timelapse_and_plan_steps(page, sign_up, s
                                                                 styles, tmp_path):
     sign_up("planner")
     new_project(page, shared_data)
-    start_painting(page, preset="Quick preview", size="64")
+    start_painting(page, preset="Quick preview", size="96")  # 96 px on 40 cm: two brushes
     watch_progress(page)
     expect(page.locator("#plan-timelapse")).to_be_attached(timeout=60_000)
 
     assert loaded(page.locator("#plan-timelapse"))
     steps = page.locator(".plan-step")
     assert steps.count() >= 2
-    expect(steps.first.get_by_text(re.compile(r"\d+ mm brush"))).to_be_visible()
+    expect(steps.first.locator(".plan-brush")).to_have_text(re.compile(r"\d+ mm brush · \d+ strokes"))
     for i in range(steps.count()):
         assert loaded(steps.nth(i).locator(".stroke-map img"))
     page.screenshot(path=str(tmp_path / "plan-steps.png"), full_page=True)

@@ -80,3 +80,19 @@ def test_plan_command_writes_every_file_and_prints_measures(tmp_path, capsys):
         assert final.size == (96, 72)
     assert main(["plan", str(tmp_path / "missing.png"), "-o", str(tmp_path / "x")]) == 2
     assert main(["plan", str(tmp_path / "in.png"), "-o", str(tmp_path / "x"), "--canvas", "big"]) == 2
+
+
+def test_bench_plan_reports_fidelity_beside_the_palette_limit_over_a_folder_and_a_synthetic_set(tmp_path, capsys):
+    from engine.cli import main
+    from engine.imageio import save_image
+
+    rng = np.random.default_rng(3)
+    save_image(tmp_path / "a.png", np.kron(rng.integers(0, 255, (4, 6, 3)), np.ones((16, 16, 1))).astype(np.uint8))
+    assert main(["bench", "plan", "--images", str(tmp_path), "--synthetic", "1", "--size", "64", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["kind"] for r in report["images"]] == ["picture", "synthetic"]
+    total = report["total"]
+    for key in ("plan_delta_e", "quantized_delta_e", "seconds_max", "peak_rss_mb", "strokes_per_100_cm2"):
+        assert isinstance(total[key], (int, float))
+    assert total["plan_delta_e"] >= total["quantized_delta_e"]  # no plan beats each pixel's nearest paint
+    assert report["images"][1]["quantized_delta_e"] == 0.0  # synthetic paintings use their palette only
