@@ -83,13 +83,14 @@ class Generation(models.Model):
     def stored_files(self):
         return [f for f in (self.custom_style, self.preview, self.result) if f]
 
-    def lesson_palette(self) -> list[LessonColor]:
-        """The palette, colour 1 first; empty until the lesson is made."""
-        colors = (self.lesson or {}).get("palette", {}).get("colors", [])
-        return [
-            LessonColor(number=c["number"], rgb=tuple(c["rgb"]), hex=c["hex"], name=c["name"], share=c["share"])
-            for c in colors
-        ]
+    def lesson_palette(self) -> list:
+        """The palette (the engine's ``PaletteColor``: number, rgb, hex, name, share), colour 1
+        first; empty until the lesson is made."""
+        from engine.lesson.palette import Palette
+
+        if not (self.lesson or {}).get("palette"):
+            return []
+        return list(Palette.from_json(self.lesson["palette"]).colors)
 
     def lesson_steps(self) -> list[LessonStep]:
         """The painting steps in order; empty until the lesson is made."""
@@ -114,29 +115,6 @@ class Generation(models.Model):
         self.demo_quality = False
         self.save()
         transaction.on_commit(lambda: delete_files(files))
-
-
-@dataclass(frozen=True)
-class LessonColor:
-    """One colour of a generation's palette, read from its lesson (``lesson.json``'s ``palette``)."""
-
-    number: int
-    rgb: tuple[int, int, int]
-    hex: str
-    name: str
-    share: float  # of the canvas, 0 to 1
-
-    @property
-    def red(self) -> int:
-        return self.rgb[0]
-
-    @property
-    def green(self) -> int:
-        return self.rgb[1]
-
-    @property
-    def blue(self) -> int:
-        return self.rgb[2]
 
 
 @dataclass(frozen=True)

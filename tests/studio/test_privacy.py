@@ -52,6 +52,7 @@ OBJECT_ARGUMENTS = {
     "project-delete": "project",
     "project-photo": "project",
     "project-thumbnail": "project",
+    "project-thumbnail-retry": "project",
     "job-status": "job",
     "job-cancel": "job",
     "generation-create": "project",
