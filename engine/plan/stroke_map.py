@@ -40,8 +40,8 @@ def stroke_map_svg(layer: PlanLayer, shape: tuple[int, int], palette_rgb, *,
     """
     height, width = shape
     palette_rgb = np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3)
-    line = max(0.5, layer.width_px / 10.0)
-    font = max(layer.width_px * 0.8, 3.0)
+    line = max(0.4, layer.width_px / 16.0)
+    font = max(layer.width_px * 0.45, 3.0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-0.5 -0.5 {width} {height}" '
         f'width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif">',
