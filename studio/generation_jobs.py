@@ -170,7 +170,7 @@ def seconds_left(generation: Generation, job: Job) -> float | None:
 
 
 def estimate_seconds(preset: str, size: int) -> float:
-    from engine.transfer.stylize import estimate_seconds as engine_estimate
+    from engine.transfer.presets import estimate_seconds as engine_estimate
 
     return engine_estimate(preset, size)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("transfer", "reproduce", "lesson", "synth", "mix", "plan")
+BENCHMARKS = ("transfer", "reproduce", "gallery", "lesson", "synth", "mix", "plan")
 
 
 def register(subparsers) -> None:

