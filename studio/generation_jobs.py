@@ -170,8 +170,14 @@ def seconds_left(generation: Generation, job: Job) -> float | None:
     return max(0.0, estimate - elapsed)
 
 
+def preset_description(preset: str) -> str:
+    from engine.transfer.presets import DESCRIPTIONS
+
+    return DESCRIPTIONS.get(preset, "")
+
+
 def estimate_seconds(preset: str, size: int) -> float:
-    from engine.transfer.presets import estimate_seconds as engine_estimate
+    from engine.transfer.timing import estimate_seconds as engine_estimate
 
     return engine_estimate(preset, size)
 

@@ -4,7 +4,9 @@
 and its presets); :mod:`~engine.transfer.vgg` loads VGG19 and its weights (ImageNet,
 offline from a package, or seeded random ones for tests); :mod:`~engine.transfer.losses`
 is the objective (the original project's, reproduced); :mod:`~engine.transfer.optimizers`
-holds L-BFGS-B and Adam; :mod:`~engine.transfer.original` is the original recipe kept as
+holds L-BFGS-B and Adam; :mod:`~engine.transfer.presets`, :mod:`~engine.transfer.starts` and
+:mod:`~engine.transfer.timing` name the settings, starts and running times;
+:mod:`~engine.transfer.original` is the original recipe kept as
 the baseline. Depends on :mod:`engine.color`, :mod:`engine.imageio`, Keras 3 (TensorFlow
 or JAX) and SciPy, imported only when a model is first built.
 """

@@ -1,4 +1,4 @@
-"""Named transfer settings and how long each takes.
+"""Named transfer settings (their running times: :mod:`engine.transfer.timing`).
 
 Every preset optimises the original objective (:mod:`engine.transfer.losses`); they
 differ in optimiser, size of the optimised image, start and budget:
@@ -45,39 +45,3 @@ DESCRIPTIONS = {
                 "many times faster.",
     "fine": "A longer polish of every brush stroke, for prints.",
 }
-
-# Measured on the shared 2-core development machine (TensorFlow 2.21, CPU, real weights):
-# one VGG19 loss-and-gradient of the original objective.
-_SECONDS_PER_MEGAPIXEL = 10.5
-_SECONDS_PER_EVAL = 0.015
-_EVALS_PER_ITERATION = 1.05  # L-BFGS-B's line search now and then evaluates twice
-_SECONDS_STARTUP = 8.0  # TensorFlow import, model build and first trace in a fresh worker
-_GPU_SPEEDUP = 30.0  # a guess: no GPU was available to measure
-
-
-def estimate_seconds(preset: str, size: int, device: str = "cpu") -> float:
-    """Rough wall time in seconds of ``preset`` at ``size`` px (long side of a square photo).
-
-    Parameters
-    ----------
-    preset : str
-        A name in :data:`PRESETS`.
-    size : int
-        Output long side in pixels.
-    device : str
-        ``"cpu"`` or ``"gpu"`` (divided by a guessed speed-up).
-
-    Returns
-    -------
-    float
-        Seconds, including a fresh worker's model build.
-    """
-    from engine.transfer.stylize import TransferSettings, plan_scales
-
-    settings = TransferSettings.preset(preset, size=size)
-    per_iteration = 1.0 if settings.optimizer == "adam" else _EVALS_PER_ITERATION
-    seconds = _SECONDS_STARTUP
-    for (w, h), budget in plan_scales(settings, size, size):
-        per_eval = _SECONDS_PER_EVAL + _SECONDS_PER_MEGAPIXEL * w * h / 1e6
-        seconds += 2 * per_eval + per_eval * budget * per_iteration  # + targets
-    return seconds / _GPU_SPEEDUP if device.lower().startswith("gpu") else seconds

@@ -32,7 +32,8 @@ def generation_create(request, pk):
             choose_paint_set(generation, form.cleaned_data["paint_set"])
             return redirect(generation)
     presets = [
-        {"value": value, "label": label, "seconds": generation_jobs.estimate_seconds(value, 512)}
+        {"value": value, "label": label, "description": generation_jobs.preset_description(value),
+         "seconds": generation_jobs.estimate_seconds(value, 512)}
         for value, label in Generation.Preset.choices
     ]
     styles = StyleImage.objects.active()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from engine.transfer import losses as style_losses
-from engine.transfer.presets import DEFAULT_PRESET, PRESETS, estimate_seconds
+from engine.transfer.presets import DEFAULT_PRESET, PRESETS
+from engine.transfer.timing import estimate_seconds
 from engine.transfer.stylize import TransferCancelled, TransferSettings, run_transfer, stylize
 from engine.transfer.vgg import get_feature_extractor
 
