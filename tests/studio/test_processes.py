@@ -76,7 +76,7 @@ def test_a_worker_killed_with_sigkill_takes_its_work_horse_with_it(redis_server)
         horse = wait_for(lambda: children(worker.pid), 60, "the worker to fork a work-horse")[0]
         worker.kill()  # SIGKILL: the worker gets no chance to stop its horse itself
         worker.wait()
-        wait_for(lambda: not alive(horse), 5, f"the work-horse {horse} to end with its worker")
+        wait_for(lambda: not alive(horse), 10, f"the work-horse {horse} to end with its worker")
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
