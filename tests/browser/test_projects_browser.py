@@ -12,10 +12,14 @@ def test_sign_up_upload_and_see_the_thumbnail(page, sign_up, shared_data, worker
     page.set_input_files("#id_photo", str(shared_data / "content" / "puppy.jpg"))
     page.get_by_role("button", name="Create project").click()
     expect(page.get_by_role("heading", name="My puppy")).to_be_visible()
-    thumbnail = page.locator("#project-thumbnail")
-    expect(thumbnail).to_be_visible(timeout=60_000)  # made by the real worker, shown without reload
-    assert page.evaluate("document.getElementById('project-thumbnail').naturalWidth") > 0
+    assert page.get_by_text("Thumbnail", exact=True).count() == 0  # the photo once, no small copy
     project_url = page.url
+
+    # The thumbnail belongs to the list: made by the real worker, shown there without reload.
+    page.get_by_role("link", name="My projects", exact=True).click()
+    thumbnail = page.locator(".project-card img")
+    expect(thumbnail).to_be_visible(timeout=60_000)
+    assert thumbnail.evaluate("img => img.naturalWidth") > 0
 
     # A second user gets 404 for the page and the photo.
     other = browser.new_context(base_url=live_server.url)

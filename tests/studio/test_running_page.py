@@ -40,3 +40,15 @@ def test_a_portrait_photo_says_the_canvas_was_turned(alice_client, make_generati
     generation.save(update_fields=["lesson"])
     page = alice_client.get(generation.get_absolute_url()).content.decode()
     assert "The canvas was turned to 30×40 cm (you asked for 400x300mm) to match the portrait photo." in page
+
+
+def test_the_lesson_sections_follow_the_engines_order(alice_client, make_generation):
+    import re
+
+    from engine.lesson.html import SECTIONS
+
+    generation = give_lesson(make_generation(Job.Status.SUCCEEDED, result=True), palette=("#2f4f4f", "#123456"))
+    for page in (alice_client.get(generation.get_absolute_url()), alice_client.get(f"/generations/{generation.pk}/lesson/")):
+        html = page.content.decode()
+        assert re.findall(r'<section class="lesson-section" id="([a-z]+)"', html) == [id_ for id_, _ in SECTIONS]
+    assert "colour 1" in html  # names as words, the way lesson.html writes them
