@@ -117,7 +117,7 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     assert 'class="site-header' not in printed  # no navigation chrome
     assert all(f'id="{section}"' in printed for section in ("palette", "steps", "sheet", "values", "grid"))
     pdf = alice_client.get(reverse("studio:lesson-pdf", args=[generation.pk]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     status = alice_client.get(reverse("studio:generation-status", args=[generation.pk])).json()
     assert status["status"] == "succeeded" and status["progress"] == 1.0
 
