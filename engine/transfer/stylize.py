@@ -72,7 +72,7 @@ class TransferSettings:
     start: str = PRESETS[DEFAULT_PRESET]["start"]
     init_noise: float = 0.0
     history: int = PRESETS[DEFAULT_PRESET]["history"]
-    scale_final_iterations: bool = True
+    scale_final_iterations: bool = PRESETS[DEFAULT_PRESET].get("scale_final_iterations", True)
     crop_square: bool = False
 
     def __post_init__(self):
