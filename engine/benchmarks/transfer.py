@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import platform
@@ -180,12 +179,7 @@ def _weights_hash(weights: str) -> str | None:
     spec = vgg.parse_weights(weights)
     if spec.kind == "random":
         return None
-    found = weight_files.find_imagenet(spec.path)
-    digest = hashlib.sha256()
-    with open(found.path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return weight_files.file_digest(weight_files.find_imagenet(spec.path).path)
 
 
 def _print(report: dict, as_json: bool) -> None:

@@ -118,14 +118,20 @@ def verify(weights: WeightsFile) -> None:
         algorithm, expected = "md5", KERAS_MD5
     else:
         algorithm, expected = "sha256", QUANTISED_SHA256
+    found = file_digest(path, algorithm)
+    if found != expected:
+        raise WeightsFileError(
+            f"VGG19 weights file {path} is corrupted, truncated or not the expected file "
+            f"({algorithm} {found}, expected {expected}). {_FIX}")
+
+
+def file_digest(path: str | os.PathLike, algorithm: str = "sha256") -> str:
+    """Hex digest of a file, read in 1 MB blocks."""
     digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    if digest.hexdigest() != expected:
-        raise WeightsFileError(
-            f"VGG19 weights file {path} is corrupted, truncated or not the expected file "
-            f"({algorithm} {digest.hexdigest()}, expected {expected}). {_FIX}")
+    return digest.hexdigest()
 
 
 def read_quantised(path: str | os.PathLike) -> dict[str, tuple[np.ndarray, np.ndarray]]:
