@@ -201,6 +201,7 @@ def bench_images(size: int) -> tuple[np.ndarray, np.ndarray, str]:
     where matching its published log is the point.
     """
     from engine import imageio
+    from engine.transfer.original import centre_crop
 
     if size < 32:
         raise ValueError("--size must be at least 32 px.")
@@ -212,15 +213,8 @@ def bench_images(size: int) -> tuple[np.ndarray, np.ndarray, str]:
     else:
         content, style = _generated(size)
         source = "generated"
-    return (imageio.resize(_centre_square(content), (size, size)),
-            imageio.resize(_centre_square(style), (size, size)), source)
-
-
-def _centre_square(image: np.ndarray) -> np.ndarray:
-    height, width = image.shape[:2]
-    side = min(height, width)
-    top, left = (height - side) // 2, (width - side) // 2
-    return image[top:top + side, left:left + side]
+    return (imageio.resize(centre_crop(content), (size, size)),
+            imageio.resize(centre_crop(style), (size, size)), source)
 
 
 def _generated(size: int) -> tuple[np.ndarray, np.ndarray]:

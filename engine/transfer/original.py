@@ -36,9 +36,14 @@ def centre_square(image: np.ndarray, size: int = SIZE) -> np.ndarray:
     """
     from keras import ops
 
+    square = centre_crop(image).astype(np.float32)
+    resized = ops.image.resize(square, (size, size), interpolation="bilinear", antialias=False)
+    return np.clip(np.round(np.asarray(resized)), 0, 255).astype(np.uint8)
+
+
+def centre_crop(image: np.ndarray) -> np.ndarray:
+    """The largest centred square of an (H, W, …) array (a view, not resized)."""
     height, width = image.shape[:2]
     side = min(height, width)
     top, left = (height - side) // 2, (width - side) // 2
-    square = image[top:top + side, left:left + side].astype(np.float32)
-    resized = ops.image.resize(square, (size, size), interpolation="bilinear", antialias=False)
-    return np.clip(np.round(np.asarray(resized)), 0, 255).astype(np.uint8)
+    return image[top:top + side, left:left + side]
