@@ -4,7 +4,7 @@
 and its presets); :mod:`~engine.transfer.vgg` loads VGG19 and its weights (ImageNet,
 offline from a package, or seeded random ones for tests); :mod:`~engine.transfer.losses`
 is the objective (the original project's, reproduced); :mod:`~engine.transfer.optimizers`
-holds L-BFGS-B and Adam; :mod:`~engine.transfer.presets`, :mod:`~engine.transfer.starts` and
+holds a projected L-BFGS and Adam; :mod:`~engine.transfer.presets`, :mod:`~engine.transfer.starts` and
 :mod:`~engine.transfer.timing` name the settings, starts and running times;
 :mod:`~engine.transfer.original` is the original recipe kept as
 the baseline. Depends on :mod:`engine.color`, :mod:`engine.imageio`, Keras 3 (TensorFlow

@@ -7,9 +7,9 @@ differ in optimiser, size of the optimised image, start and budget:
     The original project's run exactly (:mod:`engine.transfer.original`): both pictures
     as centred 400 px squares, Adam 0.03 for 2000 steps from the photo plus noise ±0.2.
 ``quick``
-    A preview: L-BFGS-B at half the size from the matched start, upsampled.
+    A preview: L-BFGS at half the size from the matched start, upsampled.
 ``standard``
-    L-BFGS-B at full size from the matched start (:mod:`engine.transfer.starts`), with
+    L-BFGS at full size from the matched start (:mod:`engine.transfer.starts`), with
     a longer curvature history; its budget grows with the size, since finer images need
     more iterations to reach the same loss.
 ``fine``
@@ -33,9 +33,9 @@ PRESETS = {
     "quick": dict(optimizer="lbfgs", scales=(0.5,), iterations=(30,), start="matched",
                   history=30, scale_final_iterations=False),
     "standard": dict(optimizer="lbfgs", scales=(1.0,), iterations=(180,), start="matched",
-                     history=50),
+                     history=50, scale_final_iterations=True),
     "fine": dict(optimizer="lbfgs", scales=(1.0,), iterations=(360,), start="matched",
-                 history=50),
+                 history=50, scale_final_iterations=True),
 }
 
 #: What each preset is for, in a user's words (the studio's form shows these).

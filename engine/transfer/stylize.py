@@ -4,7 +4,7 @@
 photo's aspect ratio and returns the painting with its figures. Every preset
 (:mod:`engine.transfer.presets`) minimises the original project's objective
 (:mod:`engine.transfer.losses`); ours start from a photo whose colours and fine texture
-are matched to the style (:mod:`engine.transfer.starts`) and run L-BFGS-B, which reaches
+are matched to the style (:mod:`engine.transfer.starts`) and run a projected L-BFGS, which reaches
 the original's 2000-step Adam loss in a fraction of its evaluations.
 """
 
@@ -51,7 +51,7 @@ class TransferSettings:
     start reached the 2000-step Adam loss after ≈165 iterations at 128 px and ≈230 at
     256 px; Adam's per-pixel steps do not need more on finer images). start: ``photo``, ``noisy``
     (± ``init_noise``) or ``matched`` (:mod:`engine.transfer.starts`). history:
-    L-BFGS curvature pairs kept (memory: 16 bytes × pixels × 3 each, capped so a
+    L-BFGS curvature pairs kept (memory: 8 bytes × pixels × 3 each, capped so a
     1024 px run stays near 2 GB). crop_square: crop both pictures to centred squares
     first, as the original did.
     """
@@ -227,14 +227,15 @@ def _fit(shape, long_side: int) -> tuple[int, int]:
 
 
 def _capped_history(history: int, pixels: int) -> int:
-    """``history`` pairs, fewer where they would take over 0.5 GB (2 × 3 float64 per pixel each).
+    """``history`` pairs, fewer where they would take over 0.5 GB (2 × 3 float32 per pixel each).
 
     Keeps a 1024 px run within about 2 GB with VGG19's activations; never under 5 pairs.
     """
-    return max(5, min(history, int(HISTORY_BYTES // (48 * pixels))))
+    return max(5, min(history, int(HISTORY_BYTES // (BYTES_PER_PAIR_PIXEL * pixels))))
 
 
 HISTORY_BYTES = 5e8
+BYTES_PER_PAIR_PIXEL = 2 * 3 * 4  # a step and a gradient change, float32 RGB
 
 
 def plan_scales(settings: TransferSettings, out_w: int, out_h: int) -> list:
