@@ -5,7 +5,8 @@
   ``layers.json`` (index, colour, depth, area of each layer, back to front).
 * ``layers evaluate --dataset DIR [--json]``: pairwise order and pixel accuracy of
   the method and of simple baselines on a set written by ``python -m engine synth``.
-* ``layers train --dataset DIR [--out FILE]``: refit the occlusion weights.
+* ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (gradient-boosted
+  trees written as JSON), e.g. on ``python -m engine synth --count 100 --out DIR --seed 1 --size 256``.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ def register(subparsers) -> None:
     evaluate.add_argument("--dataset", type=Path, required=True, help="folder written by `engine synth`")
     evaluate.add_argument("--limit", type=int, default=None, help="use the first N paintings only")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--methods", nargs="+", default=["occlusion", "planner"], choices=["occlusion", "planner"],
+                          help="methods to score (default both; the planner takes most of the time)")
     evaluate.set_defaults(func=run_evaluate)
 
-    train = actions.add_parser("train", help="refit the occlusion weights on a synthetic set")
+    train = actions.add_parser("train", help="refit the occlusion model on a synthetic set")
     train.add_argument("--dataset", type=Path, required=True, help="folder written by `engine synth`")
     train.add_argument("--out", type=Path, default=None,
-                       help="weights file (default: the shipped engine/data/layers_occlusion.json)")
+                       help="model file (default: the shipped engine/strokes/data/layers_occlusion.json)")
     train.add_argument("--limit", type=int, default=None, help="use the first N paintings only")
     train.set_defaults(func=run_train)
 
@@ -69,7 +72,7 @@ def run_evaluate(args) -> int:
     from engine.cli._common import print_json
     from engine.strokes.layers_eval import evaluate
 
-    result = evaluate(args.dataset, limit=args.limit, progress=True)
+    result = evaluate(args.dataset, limit=args.limit, progress=True, methods=tuple(getattr(args, "methods", None) or ("occlusion", "planner")))
     if args.json:
         print_json(result)
         return 0
@@ -85,9 +88,9 @@ def run_evaluate(args) -> int:
 
 
 def run_train(args) -> int:
-    from engine.strokes.layers import WEIGHTS_PATH
+    from engine.strokes.layers_model import MODEL_PATH
     from engine.strokes.layers_train import train
 
-    report = train(args.dataset, args.out or WEIGHTS_PATH, limit=args.limit, progress=True)
+    report = train(args.dataset, args.out or MODEL_PATH, limit=args.limit, progress=True)
     print(json.dumps(report, indent=2))
     return 0

@@ -4,30 +4,32 @@ From the picture alone, :func:`predict_layers` proposes an ordered list of layer
 back to front, each a mask with its colour. Method (occlusion reasoning):
 
 1. cut the picture into connected colour regions (:mod:`engine.strokes.layers_regions`);
-2. for every pair of touching regions, combine occlusion cues (convexity along the
-   shared border, T-junctions, convex-hull bites, …) with a logistic model trained
-   on synthetic paintings (:mod:`engine.strokes.synth`, weights in
-   ``engine/data/layers_occlusion.json``) into the probability that one lies on top;
-3. order the regions greedily back to front: repeatedly take the region with the
-   least evidence of lying on top of the regions still left (this breaks cycles
-   where the evidence is weakest);
+2. for every pair of touching regions, read occlusion cues along their shared border
+   (convexity, T-junctions, convex-hull bites, :mod:`engine.strokes.layers_regions`) and
+   the shape of both regions (solidity, holes, thickness, … :mod:`engine.strokes.layers_shape`)
+   into gradient-boosted trees trained on synthetic paintings (:mod:`engine.strokes.synth`,
+   model ``engine/strokes/data/layers_occlusion.json``, :mod:`engine.strokes.layers_model`):
+   the antisymmetric log-odds that one lies on top;
+3. give every region a score by least squares: score differences of touching regions
+   follow their log-odds, and a weak pull towards log area (smaller regions, more
+   covered, earlier) orders regions the evidence does not link (:func:`rank_from_logits`);
 4. give each region a depth by the ground-truth rule (1 + the deepest earlier
    region it touches) and group regions of one depth and colour into a layer.
+
+Retrain the model with ``python -m engine synth --count 100 --out DIR --seed 1 --size 256
+&& python -m engine layers train --dataset DIR`` (:mod:`engine.strokes.layers_train`).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
-
-WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "layers_occlusion.json"
-#: Used when no trained weights are shipped: the cues' signs, unit weights.
-_FALLBACK_WEIGHTS = dict(zip(FEATURE_NAMES, (4.0, 4.0, 4.0, 2.0, 1.0, 1.0, 0.0, 0.0)))
+from engine.strokes.layers_model import MODEL_PATH, TreeModel, pair_logits
+from engine.strokes.layers_regions import pair_features, segment_regions
+from engine.strokes.layers_shape import region_features
 
 
 @dataclass
@@ -42,27 +44,27 @@ class Layer:
     depth: int = 0
 
 
-def load_weights(path: Path | str = WEIGHTS_PATH) -> np.ndarray:
-    """Weights of the occlusion model.
+_CACHE: dict = {}
 
-    Parameters
-    ----------
-    path : str or Path, optional
-        JSON written by :func:`engine.strokes.layers_train.train` (default: the shipped
-        ``data/layers_occlusion.json``).
 
-    Returns
-    -------
-    ndarray, shape (len(FEATURE_NAMES),), float64
-        One weight per feature in :data:`FEATURE_NAMES` order (0 for a feature the file
-        lacks); the built-in signs with unit weights when the file does not exist.
+def load_model(path: Path | str = MODEL_PATH) -> TreeModel:
+    """The occlusion model (:class:`~engine.strokes.layers_model.TreeModel`), read once per path.
+
+    Raises
+    ------
+    ValueError
+        If the file is missing or holds no trees; the message says how to train one.
     """
     path = Path(path)
-    values = json.loads(path.read_text())["weights"] if path.is_file() else _FALLBACK_WEIGHTS
-    return np.array([float(values.get(name, 0.0)) for name in FEATURE_NAMES])
+    if not path.is_file():
+        raise ValueError(f"no occlusion model at {path}; train one with `python -m engine layers train`.")
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _CACHE:
+        _CACHE[key] = TreeModel.load(path)
+    return _CACHE[key]
 
 
-def predict_layers(image, *, max_colors: int = 16, weights: np.ndarray | None = None) -> list[Layer]:
+def predict_layers(image, *, max_colors: int = 16, model: TreeModel | None = None) -> list[Layer]:
     """The layers a painter would paint, back to front.
 
     Parameters
@@ -72,8 +74,8 @@ def predict_layers(image, *, max_colors: int = 16, weights: np.ndarray | None = 
         a side.
     max_colors : int, optional
         Colour clusters of a photographic picture (flat pictures keep their colours).
-    weights : array_like, shape (len(FEATURE_NAMES),), optional
-        Occlusion weights (default :func:`load_weights`).
+    model : TreeModel, optional
+        Occlusion model (default :func:`load_model`).
 
     Returns
     -------
@@ -89,11 +91,11 @@ def predict_layers(image, *, max_colors: int = 16, weights: np.ndarray | None = 
 
     image = as_rgb_uint8(image, min_side=8)
     labels, colours = segment_regions(image, max_colors=max_colors)
-    rank = order_regions(labels, colours, weights=weights)
+    rank = order_regions(labels, colours, model=model)
     return layers_from_order(labels, colours, rank)
 
 
-def order_regions(labels, colours, *, weights=None) -> np.ndarray:
+def order_regions(labels, colours, *, model: TreeModel | None = None) -> np.ndarray:
     """Back-to-front rank of colour regions, from occlusion evidence between neighbours.
 
     Parameters
@@ -102,8 +104,8 @@ def order_regions(labels, colours, *, weights=None) -> np.ndarray:
         Region id ``0…n-1`` per pixel (:func:`~engine.strokes.layers_regions.segment_regions`).
     colours : ndarray, shape (n, 3), uint8
         Each region's colour.
-    weights : array_like, shape (len(FEATURE_NAMES),), optional
-        Occlusion weights (default :func:`load_weights`).
+    model : TreeModel, optional
+        Occlusion model (default :func:`load_model`).
 
     Returns
     -------
@@ -113,14 +115,53 @@ def order_regions(labels, colours, *, weights=None) -> np.ndarray:
     n = int(labels.max()) + 1
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    pairs, features, _ = pair_features(labels, colours)
-    w = load_weights() if weights is None else np.asarray(weights, dtype=np.float64)
-    # 2p - 1 in [-1, 1]: one confident pair cannot outvote many others (it did as raw log-odds).
-    evidence = np.tanh(0.5 * (features @ w))  # > 0: the first region of the pair is on top
-    on_top = np.zeros((n, n))
-    on_top[pairs[:, 0], pairs[:, 1]] = evidence
-    on_top[pairs[:, 1], pairs[:, 0]] = -evidence
-    return greedy_order(on_top)
+    pairs, cues, _ = pair_features(labels, colours)
+    region = region_features(labels, colours, pairs)
+    logits = pair_logits(load_model() if model is None else model, cues, region, pairs)
+    return rank_from_logits(n, pairs, logits, prior=region[:, 0])
+
+
+def rank_from_logits(n: int, pairs, logits, *, prior=None, pull: float = 0.1, clip: float = 1.5) -> np.ndarray:
+    """Back-to-front ranks from pairwise log-odds, by least squares.
+
+    Minimises ``Σ (sᵢ − sⱼ − clip(ℓᵢⱼ))² + pull · Σ (sᵢ − priorᵢ + mean prior)²`` over the
+    scores ``s`` and paints the lowest score first.
+
+    Parameters
+    ----------
+    n : int
+        Number of regions.
+    pairs : ndarray, shape (P, 2), int
+        Touching regions.
+    logits : ndarray, shape (P,), float
+        Log-odds that ``pairs[:, 0]`` lies on ``pairs[:, 1]``.
+    prior : ndarray, shape (n,), float, optional
+        Score a region drifts to without evidence (default 0 for all; ties keep index order).
+    pull : float, optional
+        Weight of the prior against one pair's evidence.
+    clip : float, optional
+        Largest |log-odds| one pair may claim.
+
+    Returns
+    -------
+    ndarray, shape (n,), int64
+        Rank of each region, a permutation of ``0…n-1``.
+    """
+    from scipy import sparse
+    from scipy.sparse.linalg import lsqr
+
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    prior = np.zeros(n) if prior is None else np.asarray(prior, dtype=np.float64)
+    m = len(pairs)
+    rows = np.r_[np.arange(m), np.arange(m), m + np.arange(n)]
+    cols = np.r_[pairs[:, 0], pairs[:, 1], np.arange(n)]
+    values = np.r_[np.ones(m), -np.ones(m), np.full(n, np.sqrt(pull))]
+    system = sparse.csr_matrix((values, (rows, cols)), shape=(m + n, n))
+    target = np.r_[np.clip(np.asarray(logits, dtype=np.float64), -clip, clip), np.sqrt(pull) * (prior - prior.mean())]
+    score = lsqr(system, target, atol=1e-10, btol=1e-10)[0]
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(score, kind="stable")] = np.arange(n)
+    return rank
 
 
 def greedy_order(on_top: np.ndarray) -> np.ndarray:
@@ -259,6 +300,6 @@ def _paint_by_layer(layers, shape, values) -> np.ndarray:
 
 
 __all__ = [
-    "Layer", "predict_layers", "layer_index_image", "layer_depth_image",
-    "order_regions", "greedy_order", "region_depths", "layers_from_order",
+    "Layer", "predict_layers", "layer_index_image", "layer_depth_image", "load_model",
+    "order_regions", "rank_from_logits", "greedy_order", "region_depths", "layers_from_order",
 ]

@@ -245,7 +245,8 @@ def list_paintings(dataset_dir) -> list[str]:
     return stems
 
 
-def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, weights=None) -> dict:
+def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, model=None,
+             methods: tuple[str, ...] = METHODS) -> dict:
     """Score the methods and the baselines on a synthetic set.
 
     Methods: ``occlusion`` (:func:`~engine.strokes.layers.predict_layers`) and ``planner``
@@ -263,8 +264,10 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, w
         Use the first ``limit`` paintings only.
     progress : bool, optional
         Show a progress bar on stderr.
-    weights : array_like, shape (len(FEATURE_NAMES),), optional
-        Occlusion weights (default: the shipped ones).
+    model : engine.strokes.layers_model.TreeModel, optional
+        Occlusion model (default: the shipped one).
+    methods : tuple of str, optional
+        Methods to score, among :data:`METHODS` (the planner takes most of the time).
 
     Returns
     -------
@@ -277,13 +280,17 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, w
     Raises
     ------
     ValueError
-        If the folder holds no synthetic painting.
+        If the folder holds no synthetic painting, or for an unknown method.
     """
     from engine.strokes.layers_regions import segment_regions
 
+    methods = tuple(methods)
+    if not methods or set(methods) - set(METHODS):
+        raise ValueError(f"methods must be among {', '.join(METHODS)}; got {methods}.")
+
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
-    names = METHODS + BASELINES
+    names = methods + BASELINES
     totals = {name: {"pairs": 0, "pairs_correct": 0.0, "pixels": 0, "pixels_correct": 0} for name in names}
     iterator = stems
     if progress:
@@ -293,10 +300,11 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, w
     for i, stem in enumerate(iterator):
         image, masks, layer_image = load_painting(dataset_dir, stem)
         labels, colours = segment_regions(image)
-        predictions = {
-            "occlusion": layers_from_order(labels, colours, order_regions(labels, colours, weights=weights)),
-            "planner": planner_layers(image),
-        }
+        predictions = {}
+        if "occlusion" in methods:
+            predictions["occlusion"] = layers_from_order(labels, colours, order_regions(labels, colours, model=model))
+        if "planner" in methods:
+            predictions["planner"] = planner_layers(image)
         rng = np.random.default_rng(i)
         for name in BASELINES:
             predictions[name] = baseline_layers(name, labels, colours, rng=rng)
@@ -312,12 +320,12 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, w
 
     baselines = {name: summary(totals[name]) for name in BASELINES}
     best = max(baselines, key=lambda name: baselines[name]["pairwise_order_accuracy"])
-    methods = {name: summary(totals[name]) for name in METHODS}
-    better = max(METHODS, key=lambda name: methods[name]["pairwise_order_accuracy"])
-    method = dict(methods[better], name=better)
+    scored = {name: summary(totals[name]) for name in methods}
+    better = max(methods, key=lambda name: scored[name]["pairwise_order_accuracy"])
+    method = dict(scored[better], name=better)
     return {
         "method": method,
-        "methods": methods,
+        "methods": scored,
         "baselines": baselines,
         "paintings": len(stems),
         "pairs": totals[better]["pairs"],

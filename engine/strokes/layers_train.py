@@ -1,14 +1,19 @@
 """Fitting the occlusion model of :mod:`engine.strokes.layers` on synthetic paintings.
 
 Every pair of touching colour regions of a training painting is an example: its
-features (:func:`engine.strokes.layers_regions.pair_features`) and whether the first region
-belongs to a stroke painted later (the canvas counts as painted before everything).
-The model is a logistic regression without intercept — the features are
-antisymmetric, so the probability of "a over b" is one minus that of "b over a" —
-with a small L2 penalty, examples weighted by the length of their shared border
-(long borders are where the decision matters most). scikit-learn fits it (Newton
-steps with a Cholesky solve: the same weights as the hand-written IRLS it replaced,
-to 1e-13, with its input checks and convergence handling).
+border cues (:func:`engine.strokes.layers_regions.pair_features`), both regions' shape
+descriptors (:func:`engine.strokes.layers_shape.region_features`) and whether the
+first region belongs to a stroke painted later (the canvas counts as painted before
+everything). Each example is also read the other way round (cues negated, regions
+swapped, answer flipped), so the model sees no preferred order. scikit-learn's
+``HistGradientBoostingClassifier`` fits it, examples weighted by the square root of
+their shared border length (long borders matter more, short ones still count); the
+trees are written as JSON (:func:`engine.strokes.layers_model.trees_to_json`).
+
+Retrain the shipped model (``engine/strokes/data/layers_occlusion.json``)::
+
+    python -m engine synth --count 100 --out DIR --seed 1 --size 256
+    python -m engine layers train --dataset DIR
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
+
+#: Settings of the gradient-boosted trees.
+TREE_SETTINGS = dict(learning_rate=0.15, max_iter=150, max_leaf_nodes=31, min_samples_leaf=40, random_state=0)
 
 
 def training_pairs(image, masks):
@@ -34,19 +43,22 @@ def training_pairs(image, masks):
 
     Returns
     -------
-    features : ndarray, shape (P, len(FEATURE_NAMES)), float64
-        Occlusion features of each pair whose regions belong to different strokes.
+    rows : ndarray, shape (P, len(FEATURE_NAMES) + 2 · len(REGION_NAMES)), float64
+        Model input (:func:`~engine.strokes.layers_shape.pair_rows`) of each pair whose
+        regions belong to different strokes.
     on_top : ndarray, shape (P,), float64
         1.0 where the pair's first region was painted later (lies on top), else 0.0.
-    weight : ndarray, shape (P,), float64
+    border : ndarray, shape (P,), float64
         Shared border length in pixel edges.
     """
     from engine.strokes.synth import top_stroke_index
 
+    width = len(FEATURE_NAMES) + 2 * len(REGION_NAMES)
     labels, colours = segment_regions(image)
     if labels.max() == 0:
-        return np.zeros((0, len(FEATURE_NAMES))), np.zeros(0), np.zeros(0)
-    pairs, features, border = pair_features(labels, colours)
+        return np.zeros((0, width)), np.zeros(0), np.zeros(0)
+    pairs, cues, border = pair_features(labels, colours)
+    rows = pair_rows(cues, region_features(labels, colours, pairs), pairs)
     visible = top_stroke_index(masks)
     n = int(labels.max()) + 1
     # Each region's stroke: the most common visible stroke under it (-1: bare canvas).
@@ -55,55 +67,56 @@ def training_pairs(image, masks):
     stroke = votes.argmax(axis=1) - 1
     a, b = stroke[pairs[:, 0]], stroke[pairs[:, 1]]
     keep = a != b
-    return features[keep], (a > b)[keep].astype(np.float64), border[keep].astype(np.float64)
+    return rows[keep], (a > b)[keep].astype(np.float64), border[keep].astype(np.float64)
 
 
-def fit_logistic(features, target, weight, *, l2: float = 1e-3) -> np.ndarray:
-    """Weights of a no-intercept, L2-penalised logistic regression.
+def swapped(rows: np.ndarray) -> np.ndarray:
+    """The same pairs read the other way round: cues negated, the two region blocks swapped."""
+    c, r = len(FEATURE_NAMES), len(REGION_NAMES)
+    return np.concatenate([-rows[:, :c], rows[:, c + r:], rows[:, c:c + r]], axis=1)
 
-    Maximises ``Σ wᵢ log p(targetᵢ) − l2 · N / 2 · ‖β‖²`` with ``wᵢ`` the weights
-    scaled to mean 1 and ``p = 1 / (1 + exp(−features @ β))``.
+
+def fit_trees(rows, on_top, border):
+    """Fit the gradient-boosted trees on examples read both ways round.
 
     Parameters
     ----------
-    features : array_like, shape (N, F), float
-        One row per example.
-    target : array_like, shape (N,), 0 or 1
-        1 where the first region lies on top.
-    weight : array_like, shape (N,), float > 0
-        Importance of each example (any scale).
-    l2 : float, optional
-        Penalty per example; keeps the weights finite on separable data.
+    rows : ndarray, shape (N, F), float
+    on_top : ndarray, shape (N,), 0 or 1
+    border : ndarray, shape (N,), float > 0
+        Shared border length (px edges); examples are weighted by its square root.
 
     Returns
     -------
-    ndarray, shape (F,), float64
-        β; ``features @ β > 0`` predicts "first region on top".
-    """
-    from sklearn.linear_model import LogisticRegression
+    sklearn.ensemble.HistGradientBoostingClassifier
 
-    x = np.asarray(features, dtype=np.float64)
-    target = np.asarray(target) > 0.5
-    sample_weight = np.asarray(weight, dtype=np.float64)
-    sample_weight = sample_weight / sample_weight.mean()
-    if target.all() or not target.any():
-        raise ValueError("training needs pairs of both kinds (first region on top and below).")
-    # scikit-learn minimises ½‖β‖² + C Σ wᵢ lossᵢ: the same optimum for C = 1 / (l2 · N).
-    model = LogisticRegression(C=1.0 / (l2 * len(x)), fit_intercept=False, solver="newton-cholesky",
-                               tol=1e-10, max_iter=100)
-    model.fit(x, target, sample_weight=sample_weight)
-    return model.coef_[0].astype(np.float64)
+    Raises
+    ------
+    ValueError
+        Without examples.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rows = np.asarray(rows, dtype=np.float64)
+    if len(rows) == 0:
+        raise ValueError("training needs at least one pair of touching regions of different strokes.")
+    target = np.asarray(on_top) > 0.5
+    weight = np.sqrt(np.asarray(border, dtype=np.float64))
+    model = HistGradientBoostingClassifier(**TREE_SETTINGS)
+    model.fit(np.concatenate([rows, swapped(rows)]), np.r_[target, ~target],
+              sample_weight=np.r_[weight, weight] / weight.mean())
+    return model
 
 
 def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = False) -> dict:
-    """Fit the occlusion weights on a synthetic set and write them as JSON.
+    """Fit the occlusion model on a synthetic set and write it as JSON.
 
     Parameters
     ----------
     dataset_dir : str or Path
         Folder written by ``python -m engine synth``.
     out_path : str or Path
-        JSON file to write (folders are created); :func:`engine.strokes.layers.load_weights`
+        JSON file to write (folders are created); :func:`engine.strokes.layers.load_model`
         reads it.
     limit : int, optional
         Use the first ``limit`` paintings only.
@@ -113,10 +126,11 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     Returns
     -------
     dict
-        What was written: ``model``, ``weights`` (feature name → float),
-        ``trained_on``, ``training_pair_accuracy_border_weighted`` (0–1) and ``retrain``.
+        What was written but the trees: ``model``, ``features``, ``settings``,
+        ``trained_on``, ``training_pair_accuracy`` (0–1) and ``retrain``.
     """
     from engine.strokes.layers_eval import list_paintings, load_painting
+    from engine.strokes.layers_model import TreeModel, trees_to_json
 
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
@@ -126,23 +140,26 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
 
         iterator = tqdm(stems, desc="features", unit="painting")
     parts = [training_pairs(*load_painting(dataset_dir, stem)[:2]) for stem in iterator]
-    features = np.concatenate([p[0] for p in parts])
+    rows = np.concatenate([p[0] for p in parts])
     target = np.concatenate([p[1] for p in parts])
-    weight = np.concatenate([p[2] for p in parts])
-    beta = fit_logistic(features, target, weight)
-    accuracy = float(np.average(((features @ beta) > 0) == (target > 0.5), weights=weight))
+    border = np.concatenate([p[2] for p in parts])
+    fitted = fit_trees(rows, target, border)
+    trees = trees_to_json(fitted)
+    model = TreeModel(trees["baseline"], trees["trees"], trees["n_features"])
+    logits = 0.5 * (model.raw(rows) - model.raw(swapped(rows)))
     report = {
-        "model": "logistic regression on antisymmetric occlusion features (no intercept)",
-        "weights": {name: round(float(value), 5) for name, value in zip(FEATURE_NAMES, beta)},
+        "model": "gradient-boosted trees on border cues and both regions' shapes (read both ways round)",
+        "features": list(FEATURE_NAMES) + [f"first_{n}" for n in REGION_NAMES] + [f"second_{n}" for n in REGION_NAMES],
+        "settings": {k: v for k, v in TREE_SETTINGS.items()},
         "trained_on": {"dataset": dataset_dir.name, "paintings": len(stems), "pairs": int(len(target)),
                        "set_seed": _set_seed(dataset_dir / f"{stems[0]}.json")},
-        "training_pair_accuracy_border_weighted": round(accuracy, 4),
-        "retrain": "python -m engine synth --count 150 --out DIR --seed 1 && "
+        "training_pair_accuracy": round(float(np.mean((logits > 0) == (target > 0.5))), 4),
+        "retrain": "python -m engine synth --count 100 --out DIR --seed 1 --size 256 && "
                    "python -m engine layers train --dataset DIR",
     }
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(report, indent=2) + "\n")
+    out_path.write_text(json.dumps({**report, **trees}, separators=(",", ":")) + "\n")
     return report
 
 

@@ -1,4 +1,4 @@
-"""Training the occlusion model: the fit recovers known weights, and trained weights order layers."""
+"""The occlusion model: JSON trees match scikit-learn, evidence is antisymmetric, training orders layers."""
 
 import argparse
 import json
@@ -6,57 +6,101 @@ import json
 import numpy as np
 import pytest
 
-from engine.strokes.layers import load_weights
+from engine.strokes.layers import load_model, rank_from_logits
 from engine.strokes.layers_eval import evaluate
-from engine.strokes.layers_regions import FEATURE_NAMES
-from engine.strokes.layers_train import fit_logistic, train
+from engine.strokes.layers_model import TreeModel, pair_logits, trees_to_json
+from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
+from engine.strokes.layers_train import fit_trees, swapped, train
+from engine.strokes.synth import paint
 
 
-def test_fit_recovers_the_weights_that_generated_the_data():
+@pytest.fixture(scope="module")
+def regions():
+    painting = paint((96, 96), seed=3, grid_scale=16)
+    labels, colours = segment_regions(painting.image)
+    pairs, cues, border = pair_features(labels, colours)
+    return labels, colours, pairs, cues, region_features(labels, colours, pairs)
+
+
+def test_region_features_are_finite_and_describe_every_region(regions):
+    labels, _, pairs, cues, region = regions
+    assert region.shape == (labels.max() + 1, len(REGION_NAMES)) and np.isfinite(region).all()
+    solidity = region[:, REGION_NAMES.index("solidity")]
+    assert np.all((solidity > 0) & (solidity <= 1.0 + 1e-9))
+    assert np.all(region[:, REGION_NAMES.index("holes")] >= 0)
+
+
+def test_a_disc_is_solid_and_a_ring_has_a_hole():
+    yy, xx = np.mgrid[:60, :60]
+    r = np.hypot(yy - 30, xx - 30)
+    labels = np.where(r <= 10, 1, np.where(r <= 20, 2, 0)).astype(np.int32)
+    pairs = np.array([[0, 1], [0, 2], [1, 2]])
+    region = region_features(labels, np.array([[250, 250, 250], [200, 0, 0], [0, 0, 200]], np.uint8), pairs)
+    holes, solidity = REGION_NAMES.index("holes"), REGION_NAMES.index("solidity")
+    assert region[1, holes] == 0 and region[2, holes] == 1
+    assert region[1, solidity] > 0.9 and region[2, solidity] < region[1, solidity] - 0.15
+
+
+def test_rows_read_backwards_swap_regions_and_negate_cues(regions):
+    _, _, pairs, cues, region = regions
+    forwards = pair_rows(cues, region, pairs)
+    backwards = pair_rows(cues, region, pairs, swap=True)
+    np.testing.assert_array_equal(swapped(forwards), backwards)
+    np.testing.assert_array_equal(swapped(backwards), forwards)
+    assert forwards.shape[1] == len(FEATURE_NAMES) + 2 * len(REGION_NAMES)
+
+
+def test_json_trees_give_scikit_learns_scores_and_antisymmetric_logits(regions):
+    _, _, pairs, cues, region = regions
+    rows = pair_rows(cues, region, pairs)
     rng = np.random.default_rng(0)
-    truth = np.array([2.0, -1.0, 0.5, 0.0])
-    x = rng.normal(size=(20000, 4))
-    y = (rng.random(len(x)) < 1.0 / (1.0 + np.exp(-(x @ truth)))).astype(float)
-    beta = fit_logistic(x, y, np.ones(len(x)))
-    np.testing.assert_allclose(beta, truth, atol=0.1)
-    # no intercept: swapping the two regions (negating the features) flips the answer exactly
-    np.testing.assert_allclose(fit_logistic(-x, 1.0 - y, np.ones(len(x))), beta, atol=1e-8)
+    target = (rows[:, 0] + 0.1 * rng.normal(size=len(rows)) > 0).astype(float)
+    fitted = fit_trees(rows, target, rng.integers(1, 30, len(rows)).astype(float))
+    trees = json.loads(json.dumps(trees_to_json(fitted)))
+    model = TreeModel(trees["baseline"], trees["trees"], trees["n_features"])
+    both = np.concatenate([rows, swapped(rows)])
+    np.testing.assert_allclose(model.raw(both), fitted.decision_function(both), atol=1e-4)
+    logits = pair_logits(model, cues, region, pairs)
+    np.testing.assert_allclose(pair_logits(model, -cues, region, pairs[:, ::-1]), -logits, atol=1e-12)
 
 
-def test_weights_count_like_repeated_examples():
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(300, 3))
-    y = (x[:, 0] + rng.normal(size=300) > 0).astype(float)
-    weight = rng.integers(1, 4, 300).astype(float)
-    repeated = np.repeat(np.arange(300), weight.astype(int))
-    np.testing.assert_allclose(
-        fit_logistic(x, y, weight), fit_logistic(x[repeated], y[repeated], np.ones(len(repeated))), atol=1e-6
-    )
+def test_ranks_follow_consistent_evidence_and_the_prior_orders_the_rest():
+    pairs = np.array([[1, 0], [2, 1], [3, 2]])  # 1 on 0, 2 on 1, 3 on 2
+    np.testing.assert_array_equal(rank_from_logits(4, pairs, np.full(3, 3.0)), [0, 1, 2, 3])
+    np.testing.assert_array_equal(rank_from_logits(4, pairs, np.full(3, -3.0)), [3, 2, 1, 0])
+    # Unlinked regions: smaller prior first.
+    np.testing.assert_array_equal(rank_from_logits(3, np.zeros((0, 2)), np.zeros(0), prior=np.array([5.0, 1.0, 3.0])),
+                                  [2, 0, 1])
 
 
-def test_one_kind_of_example_only_is_refused():
-    with pytest.raises(ValueError, match="both kinds"):
-        fit_logistic(np.ones((5, 2)), np.ones(5), np.ones(5))
+def test_shipped_model_loads_and_reads_the_features():
+    model = load_model()
+    assert model.n_features == len(FEATURE_NAMES) + 2 * len(REGION_NAMES) and model.trees
 
 
-def test_trained_weights_are_written_and_order_unseen_paintings(tmp_path):
+def test_trained_model_is_written_and_beats_smaller_first_on_unseen_paintings(tmp_path):
     from engine.cli import synth
 
     train_dir, test_dir = tmp_path / "train", tmp_path / "test"
     synth.run(argparse.Namespace(count=6, out=train_dir, size=128, seed=5, grid_scale=None, workers=1))
     synth.run(argparse.Namespace(count=3, out=test_dir, size=128, seed=77, grid_scale=None, workers=1))
-    report = train(train_dir, tmp_path / "model" / "weights.json")
+    report = train(train_dir, tmp_path / "model" / "model.json")
 
-    written = json.loads((tmp_path / "model" / "weights.json").read_text())
-    assert written == report and list(written["weights"]) == list(FEATURE_NAMES)
-    assert written["trained_on"] == {"dataset": "train", "paintings": 6, "pairs": written["trained_on"]["pairs"],
-                                     "set_seed": 5}
-    assert written["trained_on"]["pairs"] > 500
-    assert 0.75 < written["training_pair_accuracy_border_weighted"] <= 1.0
-    weights = load_weights(tmp_path / "model" / "weights.json")
-    np.testing.assert_allclose(weights, [written["weights"][name] for name in FEATURE_NAMES])
+    written = json.loads((tmp_path / "model" / "model.json").read_text())
+    assert {k: written[k] for k in report} == report
+    assert report["trained_on"] == {"dataset": "train", "paintings": 6, "pairs": report["trained_on"]["pairs"],
+                                    "set_seed": 5}
+    assert report["trained_on"]["pairs"] > 500
+    assert 0.8 < report["training_pair_accuracy"] <= 1.0
+    model = load_model(tmp_path / "model" / "model.json")
 
-    result = evaluate(test_dir, weights=weights)
-    best_baseline = max(s["pairwise_order_accuracy"] for s in result["baselines"].values())
-    occlusion = result.get("methods", {"occlusion": result["method"]})["occlusion"]
-    assert occlusion["pairwise_order_accuracy"] > best_baseline
+    result = evaluate(test_dir, model=model)
+    occlusion = result["methods"]["occlusion"]["pairwise_order_accuracy"]
+    assert occlusion > result["baselines"]["smaller_first"]["pairwise_order_accuracy"]
+
+
+def test_a_file_without_trees_is_refused(tmp_path):
+    (tmp_path / "old.json").write_text(json.dumps({"weights": {"curve_r3": 1.0}}))
+    with pytest.raises(ValueError, match="layers train"):
+        load_model(tmp_path / "old.json")

@@ -1,0 +1,119 @@
+"""The occlusion model: gradient-boosted trees stored as plain JSON.
+
+scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingClassifier` is fitted by
+:mod:`engine.strokes.layers_train`; its trees are written as lists of numbers
+(:func:`trees_to_json`) and evaluated here with NumPy (:class:`TreeModel`), so the
+shipped file is data, never a pickle, and predicting needs no scikit-learn.
+
+Pairs are read both ways round and the two raw scores averaged with opposite signs
+(:func:`pair_logits`), so the log-odds that region a lies on b is exactly minus that of
+b on a, whatever the trees learnt.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from engine.strokes.layers_shape import pair_rows
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "layers_occlusion.json"
+
+
+class TreeModel:
+    """Sum of regression trees: ``baseline + Σ tree(x)``, the log-odds of "first on top".
+
+    Each tree is a dict of equal-length lists ``feature``, ``threshold``, ``left``,
+    ``right`` and ``value``; a node with ``feature`` −1 is a leaf holding ``value``,
+    other nodes send a row left when ``x[feature] <= threshold``.
+    """
+
+    def __init__(self, baseline: float, trees: list[dict], n_features: int):
+        self.baseline = float(baseline)
+        self.n_features = int(n_features)
+        self.trees = [{key: np.asarray(tree[key], dtype=np.float64 if key in ("threshold", "value") else np.int64)
+                       for key in ("feature", "threshold", "left", "right", "value")} for tree in trees]
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_PATH) -> "TreeModel":
+        """Read a model written by :func:`engine.strokes.layers_train.train`.
+
+        Raises
+        ------
+        ValueError
+            If the file holds no trees.
+        """
+        data = json.loads(Path(path).read_text())
+        if "trees" not in data:
+            raise ValueError(f"{path} holds no tree model; retrain with `python -m engine layers train`.")
+        return cls(data["baseline"], data["trees"], data["n_features"])
+
+    def raw(self, rows: np.ndarray) -> np.ndarray:
+        """Log-odds for each row.
+
+        Parameters
+        ----------
+        rows : ndarray, shape (N, n_features), float
+
+        Returns
+        -------
+        ndarray, shape (N,), float64
+        """
+        rows = np.nan_to_num(np.asarray(rows, dtype=np.float64))
+        if rows.ndim != 2 or rows.shape[1] != self.n_features:
+            raise ValueError(f"rows must have {self.n_features} columns, got shape {rows.shape}.")
+        out = np.full(len(rows), self.baseline)
+        index = np.arange(len(rows))
+        for tree in self.trees:
+            node = np.zeros(len(rows), dtype=np.int64)
+            inner = tree["feature"][node] >= 0
+            while inner.any():
+                at = node[inner]
+                go_left = rows[index[inner], tree["feature"][at]] <= tree["threshold"][at]
+                node[inner] = np.where(go_left, tree["left"][at], tree["right"][at])
+                inner = tree["feature"][node] >= 0
+            out += tree["value"][node]
+        return out
+
+
+def trees_to_json(model) -> dict:
+    """The trees of a fitted binary ``HistGradientBoostingClassifier`` as lists of numbers."""
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        trees.append({
+            "feature": np.where(leaf, -1, nodes["feature_idx"]).astype(int).tolist(),
+            "threshold": [float(v) for v in np.where(leaf, 0.0, nodes["num_threshold"])],
+            "left": nodes["left"].astype(int).tolist(),
+            "right": nodes["right"].astype(int).tolist(),
+            "value": [round(float(v), 6) for v in np.where(leaf, nodes["value"], 0.0)],
+        })
+    return {"baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees,
+            "n_features": int(model.n_features_in_)}
+
+
+def pair_logits(model: TreeModel, cues: np.ndarray, region: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Antisymmetric log-odds that each pair's first region lies on its second.
+
+    Parameters
+    ----------
+    model : TreeModel
+    cues : ndarray, shape (P, C), float
+        Border cues (:func:`engine.strokes.layers_regions.pair_features`).
+    region : ndarray, shape (n, R), float
+        Region descriptors (:func:`engine.strokes.layers_shape.region_features`).
+    pairs : ndarray, shape (P, 2), int
+
+    Returns
+    -------
+    ndarray, shape (P,), float64
+        ½ (score of the pair read forwards − score read backwards).
+    """
+    if len(pairs) == 0:
+        return np.zeros(0)
+    forwards = model.raw(pair_rows(cues, region, pairs))
+    backwards = model.raw(pair_rows(cues, region, pairs, swap=True))
+    return 0.5 * (forwards - backwards)
