@@ -14,6 +14,13 @@ Retrain the shipped model (``engine/strokes/data/layers_occlusion.json``)::
 
     python -m engine synth --count 100 --out DIR --seed 1 --size 256
     python -m engine layers train --dataset DIR
+
+Measured (``layers evaluate --methods occlusion``, 100 paintings of 256 px, seeds nobody
+tuned on): pairwise order accuracy 0.777 on seed 90210 (15,565 pairs; the logistic
+model with greedy order: 0.688) and 0.773 on seed 5151 (15,402 pairs), against 0.656
+for the best baseline, smaller first: +0.12, short of the +0.15 aimed at. A perfect
+order of the colour regions would score 0.86–0.89 only: strokes of one colour that
+overlap merge into one region.
 """
 
 from __future__ import annotations
