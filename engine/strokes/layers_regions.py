@@ -12,7 +12,7 @@ flips their sign, and a positive value means "the first region is on top". Cues:
   runs straight through (half of the disc) while the covered ones end in corners;
 * **convex hulls** — the covered stroke's hull reaches into the top one (the
   bite it lost), whereas the top stroke's hull stays mostly its own;
-* solidity, area and lightness differences, whose weights training decides.
+* solidity, area and lightness differences, whose use training decides.
 """
 
 from __future__ import annotations
