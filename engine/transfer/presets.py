@@ -32,9 +32,9 @@ PRESETS = {
                      scale_final_iterations=False, crop_square=True),
     "quick": dict(optimizer="lbfgs", scales=(0.5,), iterations=(30,), start="matched",
                   history=30, scale_final_iterations=False),
-    "standard": dict(optimizer="lbfgs", scales=(1.0,), iterations=(180,), start="matched",
+    "standard": dict(optimizer="lbfgs", scales=(1.0,), iterations=(255,), start="matched",
                      history=50, scale_final_iterations=True),
-    "fine": dict(optimizer="lbfgs", scales=(1.0,), iterations=(360,), start="matched",
+    "fine": dict(optimizer="lbfgs", scales=(1.0,), iterations=(510,), start="matched",
                  history=50, scale_final_iterations=True),
 }
 

@@ -10,7 +10,6 @@ the original's 2000-step Adam loss in a fraction of its evaluations.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -46,10 +45,11 @@ class TransferSettings:
     ``PAINTING_VGG19_WEIGHTS``). preview_every: steps between preview images in
     progress updates (0 = never). scales/iterations: optimisation passes as fractions
     of ``size`` with their step budgets; optimizer ``lbfgs`` or ``adam`` (learning_rate).
-    scale_final_iterations: the last scale's budget is for 128 px and grows with the
-    square root of the output's long side (on real weights L-BFGS from the matched
-    start reached the 2000-step Adam loss after ≈165 iterations at 128 px and ≈230 at
-    256 px; Adam's per-pixel steps do not need more on finer images). start: ``photo``, ``noisy``
+    scale_final_iterations: the last scale's budget is for 256 px and grows with the
+    fourth root of the output's long side (on real weights, puppy + paint1, L-BFGS
+    from the matched start passed the 2000-step Adam loss after ≈245 iterations at
+    both 256 and 400 px: Adam's 2000 steps get no further on finer images; the slow
+    growth is a margin for sizes not measured). start: ``photo``, ``noisy``
     (± ``init_noise``) or ``matched`` (:mod:`engine.transfer.starts`). history:
     L-BFGS curvature pairs kept (memory: 8 bytes × pixels × 3 each, capped so a
     1024 px run stays near 2 GB). crop_square: crop both pictures to centred squares
@@ -235,6 +235,7 @@ def _capped_history(history: int, pixels: int) -> int:
 
 
 HISTORY_BYTES = 5e8
+BUDGET_SIZE = 256  # px: the long side a scaled budget is given for
 BYTES_PER_PAIR_PIXEL = 2 * 3 * 4  # a step and a gradient change, float32 RGB
 
 
@@ -250,7 +251,7 @@ def plan_scales(settings: TransferSettings, out_w: int, out_h: int) -> list:
         w, h = round(out_w * scale), round(out_h * scale)
         last = i == len(settings.scales) - 1
         if last and settings.scale_final_iterations:
-            budget = round(budget * math.sqrt(max(1.0, max(out_w, out_h) / 128)))
+            budget = round(budget * (max(out_w, out_h) / BUDGET_SIZE) ** 0.25)
         if min(w, h) >= MIN_COARSE_SIDE or last:
             plan.append(((max(w, MIN_COARSE_SIDE), max(h, MIN_COARSE_SIDE)), budget))
     return plan

@@ -59,12 +59,19 @@ class WeightsSpec:
 
 @dataclass
 class FeatureExtractor:
-    """VGG19 up to ``block5_conv1``; calling it returns one tensor per name in ``LAYERS``."""
+    """VGG19 up to ``block5_conv1``; calling it returns one tensor per name in ``LAYERS``.
+
+    ``stem`` (block 1, to ``block1_pool``) and ``trunk`` (the rest) are the same layers
+    split in two, so a gradient can recompute the stem instead of keeping its
+    full-resolution activations (:func:`engine.transfer.losses.value_and_grad`).
+    """
 
     model: object
     layers: tuple[str, ...]
     weights: str
     device: str
+    stem: object = None
+    trunk: object = None
 
     @property
     def demo_quality(self) -> bool:
@@ -139,8 +146,28 @@ def _build(spec: WeightsSpec) -> FeatureExtractor:
     # Only the layers the losses read: block5_conv2..pool would be wasted work.
     model = keras.Model(base.input, [base.get_layer(name).output for name in LAYERS],
                         name="vgg19_features")
+    stem = keras.Model(base.input, base.get_layer(STEM_END).output, name="vgg19_stem")
+    trunk = _trunk(keras, base)
     log.info("VGG19 features built: weights %s, device %s", label, device)
-    return FeatureExtractor(model, LAYERS, label, device)
+    return FeatureExtractor(model, LAYERS, label, device, stem, trunk)
+
+
+#: Last layer of the stem: block 1 holds half of the activations a gradient keeps
+#: (64 channels at full resolution) for a tenth of the forward pass's work.
+STEM_END = "block1_pool"
+
+
+def _trunk(keras, base):
+    """The layers after :data:`STEM_END`, reused (same weights) on a new input."""
+    names = [layer.name for layer in base.layers]
+    inputs = keras.Input((None, None, base.get_layer(STEM_END).output.shape[-1]))
+    x, outputs = inputs, {}
+    for layer in base.layers[names.index(STEM_END) + 1:]:
+        x = layer(x)
+        outputs[layer.name] = x
+        if layer.name == LAYERS[-1]:
+            break
+    return keras.Model(inputs, [outputs[name] for name in LAYERS], name="vgg19_trunk")
 
 
 def _load(model, found: weight_files.WeightsFile) -> None:

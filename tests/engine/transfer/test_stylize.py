@@ -287,12 +287,12 @@ def test_lbfgs_history_is_capped_by_memory():
 
 
 @pytest.mark.parametrize("preset, size, budget", [
-    ("standard", 128, 180), ("standard", 256, 255), ("standard", 512, 360),
-    ("fine", 256, 509), ("quick", 512, 30), ("original", 400, 2000),
+    ("standard", 128, 214), ("standard", 256, 255), ("standard", 512, 303),
+    ("fine", 256, 510), ("quick", 512, 30), ("original", 400, 2000),
 ])
 def test_each_presets_budget_at_a_size(preset, size, budget):
-    # standard and fine grow with the square root of the size (finer images need more
-    # iterations to reach the same loss); quick and the original recipe do not.
+    # standard and fine grow slowly with the size (a margin: the iterations measured to
+    # pass the original's loss were the same at 256 and 400 px); quick and original do not.
     from engine.transfer.stylize import TransferSettings, plan_scales
 
     settings = TransferSettings.preset(preset, size=size)

@@ -52,6 +52,27 @@ def test_images_go_into_vgg19_as_they_are():
     assert extractor.model.inputs[0] is extractor.model.get_layer("block1_conv1").input
 
 
+def test_stem_and_trunk_are_the_model_split_in_two(monkeypatch):
+    """The split shares the weights, and the low-memory gradient (stem recomputed) is the same."""
+    from engine.transfer import losses
+
+    extractor = vgg.get_feature_extractor("random:1")
+    image = _image(4)
+    whole = [np.asarray(f) for f in extractor(image)]
+    split = [np.asarray(f) for f in extractor.trunk(extractor.stem(image))]
+    for a, b in zip(whole, split):
+        np.testing.assert_array_equal(a, b)
+
+    targets = losses.compute_targets(extractor, _image(5)[0], _image(6, 32, 32)[0])
+    kept = losses.value_and_grad(extractor, image, targets, smoothing=0.1)
+    monkeypatch.setattr(losses, "RECOMPUTE_PIXELS", 1)  # every size takes the recomputing graph
+    recomputed = losses.value_and_grad(extractor, image, targets, smoothing=0.1)
+    assert (id(extractor), True) in losses._compiled
+    assert float(kept[0]) == pytest.approx(float(recomputed[0]), rel=1e-6)
+    np.testing.assert_allclose(np.asarray(recomputed[2]), np.asarray(kept[2]), rtol=1e-5, atol=1e-9)
+    assert np.abs(np.asarray(kept[2])).max() > 0
+
+
 def test_a_keras_h5_file_that_is_not_the_published_one_is_refused(tmp_path):
     """A well-formed notop .h5 holding other weights is a different file: a clear error."""
     import h5py
