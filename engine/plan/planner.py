@@ -1,29 +1,28 @@
 """From a picture and its palette, an ordered plan of brush strokes, largest brush first.
 
-Painterly rendering with curved brush strokes of several sizes (Hertzmann, SIGGRAPH
-1998), made to fit a painter's palette and canvas:
+Curved strokes of several sizes (after Hertzmann, SIGGRAPH 1998), placed where they
+pay rather than on a grid, so that flat areas take a few big strokes and only the
+picture's details take small ones:
 
 1. Brushes are real widths in mm on the canvas (:func:`choose_brushes`: from about
    1/12 of the canvas's short side down to the finest that is 2 px wide on the
    picture, each about half the one before), one layer per brush, largest first.
-2. For each brush the picture is blurred (Gaussian, σ = half the brush radius), in
-   a space where straight-line distance follows CIEDE2000 (:mod:`engine.color.spaces`).
-3. Strokes start on a grid of one brush width, in every cell where the canvas still
-   differs from the blurred picture by more than ``threshold`` on average (the first
-   layer covers the whole bare canvas, starting at cell centres).
-4. Every stroke follows the direction perpendicular to the picture's lightness
-   gradient (lines of constant lightness, as a brush follows a form) in steps of the
-   brush radius, smoothed by ``curvature``, and ends where the colour changes: where
-   another palette colour is clearly nearer the picture than its paint (or the
-   canvas already is), or after ``max_points`` points.
-5. Refinement where it pays: each traced stroke takes the palette colour that best
-   matches the blurred picture under its whole footprint, and is kept only if it
-   lowers the difference on painted canvas by at least ``min_gain`` per pixel or
-   covers bare canvas (the block-in first keeps strokes that are mostly on bare
-   canvas, then fills what is left). Strokes are all traced at once as arrays; only
-   this acceptance runs stroke by stroke, in a seeded shuffled order. Stroke-based
-   neural painters optimise every stroke's shape by gradient descent instead; on
-   two CPU cores within seconds that does not fit, the colour choice does.
+2. Every paint's CIEDE2000 to every pixel is computed once; the canvas keeps its own
+   error (bare canvas counts :data:`BARE_ERROR`). For each brush, gain maps say how
+   much each paint, laid one brush wide at a place, lowers that error
+   (:class:`~engine.plan.trace.GainGrid`).
+3. Strokes start at the peaks of the best gain, in the paint best there, and go both
+   ways in steps of half a brush, each step turning gently towards where the paint
+   still pays, until it no longer does (``keep_gain``), the path would cross itself,
+   or ``max_points``.
+4. Acceptance, most promising first: each stroke takes the palette colour that best
+   matches the picture under its whole footprint and is kept only if it lowers the
+   canvas's total error by ``min_gain`` (ΔE × cm²: a stroke is a stroke for a painter,
+   so a big stroke that improves a wide area a little is worth as much as a small
+   one that fixes a detail). Seeding, tracing and acceptance repeat a few rounds per
+   brush; the first layer then covers any bare canvas left.
+5. Finally strokes that later ones hide entirely are dropped and every stroke takes
+   the paint that best matches the picture where it stays visible.
 """
 
 from __future__ import annotations
@@ -33,15 +32,15 @@ from collections.abc import Callable
 import numpy as np
 from scipy import ndimage
 
-from engine.color.spaces import rgb_to_delta_e_space
 from engine.imageio import as_rgb_uint8
 from engine.plan.model import Plan, PlanLayer, make_stroke
 from engine.plan.render import stroke_footprint
+from engine.plan.trace import GainGrid, mm2_to_px, paint_errors, stroke_pixels, trace_strokes
 
 #: Widths (mm) of common artists' brushes; plans use a chain of these.
 BRUSH_WIDTHS_MM = (50.0, 38.0, 25.0, 19.0, 12.0, 9.0, 6.0, 4.0, 3.0, 2.0)
 #: Difference counted for a bare canvas pixel (far above any colour difference).
-BARE_ERROR = 1000.0
+BARE_ERROR = 60.0
 MM_PER_UNIT = {"cm": 10.0, "in": 25.4}
 
 
@@ -93,10 +92,10 @@ def plan_strokes(
     *,
     canvas=(40.0, 30.0, "cm"),
     brushes_mm=None,
-    threshold: float = 6.0,
-    curvature: float = 0.7,
-    max_points: int = 16,
-    min_gain: float = 2.0,
+    min_gain: float = 0.4,
+    keep_gain: float = 0.0,
+    max_points: int = 24,
+    max_rounds: int = 5,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
@@ -112,16 +111,18 @@ def plan_strokes(
         Canvas size, unit ``"cm"`` or ``"in"``; sets the brush widths in pixels.
     brushes_mm : sequence of float, optional
         Brush widths in mm, largest first (default :func:`choose_brushes`).
-    threshold : float
-        Mean difference (≈ CIEDE2000) of a grid cell above which a stroke starts there.
-    curvature : float, 0–1
-        Weight of the new direction at each step (1 = follow the picture exactly).
+    min_gain : float
+        Least improvement a stroke must bring, in CIEDE2000 × cm² of canvas (the sum
+        over its pixels of how much nearer the picture they get).
+    keep_gain : float
+        A stroke goes on while its paint lowers the error by at least this much
+        (≈ CIEDE2000 per pixel, averaged over one brush width).
     max_points : int
         Most points per stroke (steps of one brush radius).
-    min_gain : float
-        Least mean improvement (≈ CIEDE2000 per covered pixel) a stroke must bring.
+    max_rounds : int
+        Rounds of seeding, tracing and acceptance per brush.
     seed : int
-        Seeds the order of strokes within a layer; the same inputs give the same plan.
+        Seeds a sub-pixel jitter of the stroke starts; the same inputs give the same plan.
     progress : callable(done_layers, total_layers), optional
 
     Returns
@@ -134,8 +135,6 @@ def plan_strokes(
     palette_rgb = np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3)
     if len(palette_rgb) == 0:
         raise ValueError("the palette is empty; a plan needs at least one colour.")
-    if not 0.0 < curvature <= 1.0:
-        raise ValueError(f"curvature must be in (0, 1]; got {curvature}.")
     if max_points < 1:
         raise ValueError(f"max_points must be at least 1; got {max_points}.")
     shape = image.shape[:2]
@@ -144,38 +143,123 @@ def plan_strokes(
     if not brushes or any(not b > 0 for b in brushes):
         raise ValueError(f"brush widths must be positive mm; got {brushes}.")
 
-    target = rgb_to_delta_e_space(image).astype(np.float32)
-    paints = rgb_to_delta_e_space(palette_rgb).astype(np.float32)
-    labels = np.full(shape, -1, dtype=np.int32)
-    error = np.full(shape, BARE_ERROR, dtype=np.float32)
+    errors = paint_errors(image, palette_rgb)
+    state = _Canvas(errors, min_gain_px=mm2_to_px(100.0 * min_gain, mm_per_px))
     rng = np.random.default_rng(seed)
-    layers = []
+    layers, painted = [], []
     for index, brush_mm in enumerate(brushes):
         width = float(brush_mm) / mm_per_px
         layer = PlanLayer(index=index, brush_mm=float(brush_mm), width_px=round(width, 2))
-        blurred, distance = _paint_distances(target, paints, sigma=width / 4.0)
-        error = np.where(labels < 0, BARE_ERROR, np.take_along_axis(distance, np.maximum(labels, 0)[None], 0)[0])
-        starts = _grid_starts(error, width, threshold, cover=index == 0)
-        if len(starts):
-            paths, _ = _trace(starts, blurred, distance, error, width, curvature, max_points)
-            order = rng.permutation(len(paths))
-            # The block-in first keeps strokes that mostly cover bare canvas, then fills the
-            # gaps left with the others: full cover without hundreds of redundant strokes.
-            for bare_share in (_BLOCK_IN_BARE_SHARE, 0.0) if index == 0 else (0.0,):
-                rejected = []
-                for k in order:
-                    stroke = _try_stroke(paths[k], width, distance, error, labels, min_gain, bare_share=bare_share)
-                    if stroke is not None:
-                        layer.strokes.append(stroke)
-                    else:
-                        rejected.append(k)
-                order = rejected
-        if layer.strokes:
-            layer.index = len(layers)
-            layers.append(layer)
+        grid = GainGrid(errors, width)
+        start = len(state.painted)
+        for _ in range(max_rounds):
+            grid.update(state.error)
+            y, x, color = grid.seeds(keep_gain, limit=_MAX_SEEDS)
+            if not len(y):
+                break
+            jitter = rng.uniform(-0.25, 0.25, size=(2, len(y))) * grid.stride
+            y = np.clip(y + jitter[0], 0, shape[0] - 1)
+            x = np.clip(x + jitter[1], 0, shape[1] - 1)
+            paths, estimate = trace_strokes(grid, y, x, color, width, max_points=max_points, keep_gain=keep_gain)
+            hopeful = np.flatnonzero(estimate >= _HOPE * state.min_gain_px)
+            hopeful = hopeful[np.argsort(-estimate[hopeful], kind="stable")]  # the most promising first
+            before = len(state.painted)
+            for k in hopeful:  # the block-in first lays strokes mostly on bare canvas, then fills the gaps
+                state.try_stroke(paths[k], width, bare_share=_BLOCK_IN_BARE_SHARE if index == 0 else 0.0)
+            if len(state.painted) - before < _FEW:
+                break
+        if index == 0:
+            state.cover_bare(grid, width, max_points, keep_gain)
+        layers.append(layer)
+        painted.append(state.painted[start:])
         if progress is not None:
             progress(index + 1, len(brushes))
+    layers = finish(layers, painted, errors)
     return Plan(shape=shape, canvas=canvas, palette_rgb=palette_rgb, layers=layers)
+
+
+#: Most seeds traced in one round; rounds stop when fewer than ``_FEW`` strokes were kept.
+_MAX_SEEDS = 1500
+_FEW = 3
+#: Strokes whose traced gain promises less than this share of ``min_gain`` are not tried.
+_HOPE = 0.6
+#: Share of bare canvas a block-in stroke must cover before the gaps are filled.
+_BLOCK_IN_BARE_SHARE = 0.5
+
+
+class _Canvas:
+    """The canvas being planned: palette index per pixel (-1 bare) and its error."""
+
+    def __init__(self, errors: np.ndarray, *, min_gain_px: float):
+        self.errors = errors.reshape(len(errors), -1)
+        self.shape = errors.shape[1:]
+        self.labels = np.full(self.shape, -1, dtype=np.int32)
+        self.error = np.full(self.shape, BARE_ERROR, dtype=np.float32)
+        self.min_gain_px = min_gain_px
+        self.painted = []  # (stroke, flat pixel indices it covers), in paint order
+
+    def try_stroke(self, path, width, *, force: bool = False, bare_share: float = 0.0) -> bool:
+        """Paint the stroke along ``path`` with its best paint if it pays (or, with
+        ``force``, if it covers bare canvas); returns whether it was painted. A stroke
+        with less than ``bare_share`` of bare canvas under it must pay on painted canvas."""
+        stroke = make_stroke(path, width, 1)
+        covered = stroke_pixels(stroke_footprint(stroke.points, stroke.width, self.shape), self.shape)
+        if covered is None:
+            return False
+        error = self.error.reshape(-1)
+        cost = self.errors[:, covered].sum(axis=1)
+        color = int(np.argmin(cost))
+        bare = self.labels.reshape(-1)[covered] < 0
+        if bare_share and bare.mean() < bare_share:
+            gain = float((error[covered][~bare] - self.errors[color, covered][~bare]).sum())
+        else:
+            gain = float(error[covered].sum() - cost[color])
+        if not (gain >= self.min_gain_px or (force and bare.any())):
+            return False
+        self.labels.reshape(-1)[covered] = color
+        error[covered] = self.errors[color, covered]
+        self.painted.append((make_stroke(stroke.points, stroke.width, color + 1), covered))
+        return True
+
+    def cover_bare(self, grid, width, max_points, keep_gain):
+        """Strokes that leave no bare canvas: one from the inmost pixel of every bare patch."""
+        for _ in range(64):
+            bare = self.labels < 0
+            if not bare.any():
+                break
+            patches, n = ndimage.label(bare)
+            depth = ndimage.distance_transform_edt(bare)
+            at = np.array(ndimage.maximum_position(depth, patches, range(1, n + 1)), dtype=np.float64).reshape(-1, 2)
+            grid.update(self.error)
+            paths, _ = trace_strokes(grid, at[:, 0], at[:, 1], grid.best_at(at[:, 0], at[:, 1]), width,
+                                     max_points=max_points, keep_gain=keep_gain)
+            for path in paths:
+                self.try_stroke(path, width, force=True)
+
+
+def finish(layers: list[PlanLayer], painted: list[list], errors: np.ndarray) -> list[PlanLayer]:
+    """The layers' strokes, less those later strokes cover entirely (the finished canvas
+    is unchanged; a painter would not paint them; the block-in is kept whole, so it
+    still covers the canvas), each in the paint that best matches
+    the picture where it stays visible. ``painted`` holds each layer's (stroke, pixels)."""
+    flat = [item for items in painted for item in items]
+    owner = np.full(errors.shape[1] * errors.shape[2], -1, dtype=np.int64)
+    for i, (_, covered) in enumerate(flat):
+        owner[covered] = i
+    seen = owner >= 0
+    visible = np.bincount(owner[seen], minlength=len(flat))
+    paint_errors = errors.reshape(len(errors), -1)[:, seen]
+    cost = np.stack([np.bincount(owner[seen], weights=e, minlength=len(flat)) for e in paint_errors])
+    best = cost.argmin(axis=0)
+    kept, i = [], 0
+    for layer, items in zip(layers, painted):
+        layer.strokes = [make_stroke(s.points, s.width, int(best[i + j]) + 1 if visible[i + j] else s.color)
+                         for j, (s, _) in enumerate(items) if visible[i + j] or not kept]  # the block-in stays whole
+        i += len(items)
+        if layer.strokes:
+            layer.index = len(kept)
+            kept.append(layer)
+    return kept
 
 
 def _as_canvas(canvas) -> tuple[float, float, str]:
@@ -186,130 +270,3 @@ def _as_canvas(canvas) -> tuple[float, float, str]:
         raise ValueError(f"canvas must be (width, height, unit), e.g. (40, 30, 'cm'); got {canvas!r}.") from None
     canvas_mm_per_px(canvas, (1, 1))  # checks the unit and the sides
     return canvas
-
-
-def _paint_distances(target, paints, *, sigma):
-    """``(blurred H×W×3, distances K×H×W)`` float32: the picture blurred by ``sigma`` px
-    and the distance of every paint to it."""
-    blurred = ndimage.gaussian_filter(target, sigma=(sigma, sigma, 0), mode="nearest") if sigma >= 0.3 else target
-    out = np.empty((len(paints),) + target.shape[:2], dtype=np.float32)
-    for k, paint in enumerate(paints):
-        diff = blurred - paint
-        out[k] = np.sqrt(np.einsum("hwc,hwc->hw", diff, diff))
-    return blurred, out
-
-
-def _grid_starts(error, width, threshold, *, cover):
-    """``(y, x)`` float starts: one per grid cell whose mean error exceeds ``threshold``
-    (at the cell's worst pixel), or with ``cover`` every cell's centre, spaced so
-    that brush discs there leave no gap."""
-    height, width_px = error.shape
-    if cover:
-        step = max(1.0, 0.7 * width)
-        ys = np.clip(np.arange(step / 2.0, height + step / 2.0, step) - 0.5, 0, height - 1)
-        xs = np.clip(np.arange(step / 2.0, width_px + step / 2.0, step) - 0.5, 0, width_px - 1)
-        return np.stack(np.meshgrid(ys, xs, indexing="ij"), -1).reshape(-1, 2)
-    step = max(1, int(round(width)))
-    ny, nx = -(-height // step), -(-width_px // step)
-    padded = np.full((ny * step, nx * step), -1.0, dtype=np.float32)
-    padded[:height, :width_px] = error
-    cells = padded.reshape(ny, step, nx, step).transpose(0, 2, 1, 3).reshape(ny, nx, step * step)
-    inside = np.maximum((cells >= 0).sum(axis=2), 1)
-    busy = np.where(cells >= 0, cells, 0.0).sum(axis=2) / inside > threshold
-    cy, cx = np.nonzero(busy)
-    worst = cells[cy, cx].argmax(axis=1)
-    return np.stack([cy * step + worst // step, cx * step + worst % step], axis=1).astype(np.float64)
-
-
-def _trace(starts, blurred, distance, error, width, curvature, max_points):
-    """Trace every stroke at once (vectorised over strokes, one loop over points).
-
-    Returns ``(paths, colors)``: a list of N×2 ``(x, y)`` paths and the palette index
-    each was traced with (the nearest paint to the blurred picture at its start).
-    """
-    height, width_px = error.shape
-    gy = ndimage.sobel(blurred[..., 0], axis=0)
-    gx = ndimage.sobel(blurred[..., 0], axis=1)
-    best = distance.argmin(axis=0)
-    n = len(starts)
-    y, x = starts[:, 0].copy(), starts[:, 1].copy()
-    iy, ix = np.round(y).astype(np.intp), np.round(x).astype(np.intp)
-    color = best[iy, ix]
-    step = max(width / 2.0, 1.0)
-    direction = np.zeros((n, 2))  # (dy, dx) of the previous step; 0 before the first
-    alive = np.ones(n, dtype=bool)
-    path_y, path_x = [y.copy()], [x.copy()]
-    count = np.ones(n, dtype=np.int64)
-    for _ in range(max_points - 1):
-        # Along the edge: perpendicular to the gradient (gy, gx) is (gx, -gy) in (dy, dx).
-        ny, nx = gx[iy, ix], -gy[iy, ix]
-        norm = np.hypot(ny, nx)
-        flat = norm < 1e-3
-        ny, nx = np.where(flat, 0.0, ny / np.where(flat, 1.0, norm)), np.where(flat, 0.0, nx / np.where(flat, 1.0, norm))
-        started = np.abs(direction).sum(axis=1) > 0
-        # Flat paint: keep going straight (or start horizontally).
-        ny = np.where(flat, np.where(started, direction[:, 0], 0.0), ny)
-        nx = np.where(flat, np.where(started, direction[:, 1], 1.0), nx)
-        flip = (ny * direction[:, 0] + nx * direction[:, 1]) < 0
-        ny, nx = np.where(flip, -ny, ny), np.where(flip, -nx, nx)
-        ny = np.where(started, curvature * ny + (1 - curvature) * direction[:, 0], ny)
-        nx = np.where(started, curvature * nx + (1 - curvature) * direction[:, 1], nx)
-        norm = np.maximum(np.hypot(ny, nx), 1e-9)
-        ny, nx = ny / norm, nx / norm
-        new_y, new_x = y + step * ny, x + step * nx
-        inside = (new_y >= 0) & (new_y <= height - 1) & (new_x >= 0) & (new_x <= width_px - 1)
-        jy = np.clip(np.round(new_y).astype(np.intp), 0, height - 1)
-        jx = np.clip(np.round(new_x).astype(np.intp), 0, width_px - 1)
-        own = distance[color, jy, jx]
-        # The colour changes: another paint is clearly nearer, or the canvas is already better.
-        keep = alive & inside & (own <= distance[best[jy, jx], jy, jx] + _COLOR_TOLERANCE) & (own < error[jy, jx])
-        y, x = np.where(keep, new_y, y), np.where(keep, new_x, x)
-        iy, ix = np.where(keep, jy, iy), np.where(keep, jx, ix)
-        direction = np.where(keep[:, None], np.stack([ny, nx], axis=1), direction)
-        count += keep
-        alive = keep
-        path_y.append(y.copy())
-        path_x.append(x.copy())
-        if not alive.any():
-            break
-    path_y, path_x = np.stack(path_y, axis=1), np.stack(path_x, axis=1)
-    paths = [np.stack([path_x[i, : count[i]], path_y[i, : count[i]]], axis=1) for i in range(n)]
-    return paths, color
-
-
-#: How much further (≈ CIEDE2000) a stroke's paint may be from the picture than the
-#: nearest paint before the stroke ends: shading within one colour does not stop it.
-_COLOR_TOLERANCE = 3.0
-
-
-#: Share of bare canvas a block-in stroke must cover in the first pass.
-_BLOCK_IN_BARE_SHARE = 0.3
-
-
-def _try_stroke(path, width, distance, error, labels, min_gain, *, bare_share):
-    """Refine and paint one traced stroke if it pays; returns the stroke or ``None``.
-
-    The stroke takes the paint that best matches the blurred picture under its whole
-    footprint; it is painted (``labels`` and ``error`` updated in place) when it covers
-    bare canvas (more than ``bare_share`` of its pixels), or when it lowers the
-    difference on painted canvas by ``min_gain`` per covered pixel.
-    """
-    stroke = make_stroke(path, width, 1)
-    footprint = stroke_footprint(stroke.points, stroke.width, labels.shape)
-    if footprint is None:
-        return None
-    top, left, mask = footprint
-    rows, cols = np.nonzero(mask)
-    covered = (rows + top) * labels.shape[1] + (cols + left)  # flat pixel indices: one gather each
-    flat_labels, flat_error = labels.reshape(-1), error.reshape(-1)
-    candidates = distance.reshape(len(distance), -1)[:, covered]
-    cost = candidates.sum(axis=1)
-    color = int(np.argmin(cost))
-    bare = flat_labels[covered] < 0
-    n_bare = int(np.count_nonzero(bare))
-    gain = float((flat_error[covered][~bare] - candidates[color][~bare]).sum())
-    if not ((n_bare and n_bare >= bare_share * len(covered)) or gain > min_gain * len(covered)):
-        return None
-    flat_labels[covered] = color
-    flat_error[covered] = candidates[color]
-    return make_stroke(stroke.points, stroke.width, color + 1)

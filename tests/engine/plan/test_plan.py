@@ -201,3 +201,19 @@ def test_order_evaluation_scores_a_perfect_plan_one_and_a_reversed_plan_zero():
     assert score([0, 1, 2]) == (1.0, 1.0)
     assert score([2, 1, 0])[0] == 0.0
 
+
+
+def test_every_stroke_stays_visible_and_flat_areas_take_few_strokes(planned, photo_like):
+    """No stroke after the block-in (kept whole: it covers the canvas) is hidden entirely
+    by later ones, and strokes are placed where they pay: a flat picture is painted in
+    its block-in alone."""
+    owner = np.full(planned.plan.shape, -1)
+    strokes = [s for layer in planned.plan.layers for s in layer.strokes]
+    for i, stroke in enumerate(strokes):
+        top, left, mask = stroke_footprint(stroke.points, stroke.width, owner.shape)
+        owner[top : top + mask.shape[0], left : left + mask.shape[1]][mask] = i
+    block_in = len(planned.plan.layers[0].strokes)
+    assert set(range(block_in, len(strokes))) <= set(np.unique(owner).tolist())
+    flat = np.full((96, 128, 3), (70, 120, 160), np.uint8)
+    plan = plan_strokes(flat, extract(flat, 4).rgb, canvas=(40, 30, "cm"))
+    assert len(plan.layers) == 1 and plan.stroke_count <= 80  # 63 today: long strokes, then gap fills
