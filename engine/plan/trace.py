@@ -96,6 +96,8 @@ class GainGrid:
 #: Turns tried at each step (degrees from the previous direction); the first step tries all round.
 _TURNS = np.radians([-36.0, -18.0, 0.0, 18.0, 36.0])
 _FIRST = np.radians(np.arange(0.0, 360.0, 22.5))
+#: Share of its gain a turn of the sharpest angle gives up (bare canvas otherwise makes loops).
+_STRAIGHT = 0.15
 
 
 def trace_strokes(grid: GainGrid, y, x, color, width: float, *, max_points: int, keep_gain: float):
@@ -140,7 +142,9 @@ def _walk(grid, y, x, color, start_angle, step, steps, keep_gain):
         for back_y, back_x in zip(py[:-1], px[:-1]):
             near = (ny - back_y[:, None]) ** 2 + (nx - back_x[:, None]) ** 2 < (0.9 * step) ** 2
             gain = np.where(near, -np.inf, gain)
-        pick = gain.argmax(axis=1)
+        # A painter's stroke runs straight unless the picture asks it to turn.
+        bend = 0.0 if turns is _FIRST else np.abs(turns)[None, :] / _TURNS.max() * _STRAIGHT
+        pick = np.where(gain > 0, gain * (1.0 - bend), gain).argmax(axis=1)
         rows = np.arange(n)
         keep = alive & (gain[rows, pick] >= keep_gain)
         if i == 0 and start_angle is None:
