@@ -51,8 +51,8 @@ class TransferSettings:
     both 256 and 400 px: Adam's 2000 steps get no further on finer images; the slow
     growth is a margin for sizes not measured). start: ``photo``, ``noisy``
     (± ``init_noise``) or ``matched`` (:mod:`engine.transfer.starts`). history:
-    L-BFGS curvature pairs kept (memory: 8 bytes × pixels × 3 each, capped so a
-    1024 px run stays near 2 GB). crop_square: crop both pictures to centred squares
+    L-BFGS curvature pairs kept (memory: 8 bytes × pixels × 3 each, capped at
+    0.5 GB: 19 pairs at 1024 px). crop_square: crop both pictures to centred squares
     first, as the original did.
     """
 
@@ -229,7 +229,8 @@ def _fit(shape, long_side: int) -> tuple[int, int]:
 def _capped_history(history: int, pixels: int) -> int:
     """``history`` pairs, fewer where they would take over 0.5 GB (2 × 3 float32 per pixel each).
 
-    Keeps a 1024 px run within about 2 GB with VGG19's activations; never under 5 pairs.
+    19 pairs at 1024 px, where VGG19's gradient alone peaked at 2.45 GB with its first
+    block recomputed (:mod:`engine.transfer.losses`); never under 5 pairs.
     """
     return max(5, min(history, int(HISTORY_BYTES // (BYTES_PER_PAIR_PIXEL * pixels))))
 
