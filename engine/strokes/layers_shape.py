@@ -15,6 +15,7 @@ import numpy as np
 from scipy import ndimage
 
 from engine.color.spaces import luma
+from engine.strokes.layers_regions import adjacent_pairs
 
 REGION_NAMES = (
     "log_area", "solidity", "extent", "eccentricity", "compactness", "axis_ratio",
@@ -49,12 +50,8 @@ def region_features(labels: np.ndarray, colours: np.ndarray, pairs: np.ndarray) 
     n = int(labels.max()) + 1
     out = np.zeros((n, len(REGION_NAMES)))
     boundary = np.zeros(labels.shape, dtype=bool)
-    horizontal = labels[:, :-1] != labels[:, 1:]
-    vertical = labels[:-1] != labels[1:]
-    boundary[:, :-1] |= horizontal
-    boundary[:, 1:] |= horizontal
-    boundary[:-1] |= vertical
-    boundary[1:] |= vertical
+    for side in adjacent_pairs(labels):  # both pixels of every edge between two regions
+        boundary.ravel()[side] = True
     half = ndimage.distance_transform_edt(~boundary) + 0.5
     half_thickness = np.asarray(ndimage.maximum(half, labels, index=np.arange(n)), dtype=np.float64)
     neighbours = np.bincount(np.asarray(pairs, dtype=np.int64).ravel(), minlength=n)
