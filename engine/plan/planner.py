@@ -248,8 +248,8 @@ def finish(layers: list[PlanLayer], painted: list[list], errors: np.ndarray) -> 
         owner[covered] = i
     seen = owner >= 0
     visible = np.bincount(owner[seen], minlength=len(flat))
-    paint_errors = errors.reshape(len(errors), -1)[:, seen]
-    cost = np.stack([np.bincount(owner[seen], weights=e, minlength=len(flat)) for e in paint_errors])
+    seen_errors = errors.reshape(len(errors), -1)[:, seen]
+    cost = np.stack([np.bincount(owner[seen], weights=e, minlength=len(flat)) for e in seen_errors])
     best = cost.argmin(axis=0)
     kept, i = [], 0
     for layer, items in zip(layers, painted):
