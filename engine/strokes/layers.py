@@ -3,9 +3,7 @@
 From the picture alone, :func:`predict_layers` proposes an ordered list of layers,
 back to front, each a mask with its colour. Method (occlusion reasoning):
 
-1. cut the picture into connected colour regions (:mod:`engine.strokes.layers_regions`;
-   :func:`engine.strokes.layers_split.ordering_regions` can also split flat pictures'
-   regions per stroke, off by default);
+1. cut the picture into connected colour regions (:mod:`engine.strokes.layers_regions`);
 2. for every pair of touching regions, read occlusion cues along their shared border
    (convexity, T-junctions, convex-hull bites, :mod:`engine.strokes.layers_regions`) and
    the shape of both regions (solidity, holes, thickness, … :mod:`engine.strokes.layers_shape`)
@@ -30,9 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from engine.strokes.layers_model import MODEL_PATH, TreeModel, pair_logits
-from engine.strokes.layers_regions import pair_features
+from engine.strokes.layers_regions import pair_features, segment_regions
 from engine.strokes.layers_shape import region_features
-from engine.strokes.layers_split import ordering_regions
 
 
 @dataclass
@@ -93,7 +90,7 @@ def predict_layers(image, *, max_colors: int = 16, model: TreeModel | None = Non
     from engine.imageio import as_rgb_uint8
 
     image = as_rgb_uint8(image, min_side=8)
-    labels, colours = ordering_regions(image, max_colors=max_colors)
+    labels, colours = segment_regions(image, max_colors=max_colors)
     rank = order_regions(labels, colours, model=model)
     return layers_from_order(labels, colours, rank)
 

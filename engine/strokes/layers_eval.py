@@ -282,7 +282,7 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, m
     ValueError
         If the folder holds no synthetic painting, or for an unknown method.
     """
-    from engine.strokes.layers_split import ordering_regions
+    from engine.strokes.layers_regions import segment_regions
 
     methods = tuple(methods)
     if not methods or set(methods) - set(METHODS):
@@ -299,7 +299,7 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, m
         iterator = tqdm(stems, desc="evaluating", unit="painting")
     for i, stem in enumerate(iterator):
         image, masks, layer_image = load_painting(dataset_dir, stem)
-        labels, colours = ordering_regions(image)
+        labels, colours = segment_regions(image)
         predictions = {}
         if "occlusion" in methods:
             predictions["occlusion"] = layers_from_order(labels, colours, order_regions(labels, colours, model=model))

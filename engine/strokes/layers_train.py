@@ -20,10 +20,7 @@ tuned on): pairwise order accuracy 0.777 on seed 90210 (15,565 pairs; the logist
 model with greedy order: 0.688) and 0.773 on seed 5151 (15,402 pairs), against 0.656
 for the best baseline, smaller first: +0.12, short of the +0.15 aimed at. A perfect
 order of the colour regions would score 0.86–0.89 only: strokes of one colour that
-overlap merge into one region. Splitting them at their necks
-(:mod:`engine.strokes.layers_split`, off) and retraining lifts occlusion on the tuning
-set (seed 2) from 0.784 to 0.792 but smaller-first on the same regions from 0.661 to
-0.687, so the margin falls.
+overlap merge into one region.
 """
 
 from __future__ import annotations
@@ -33,9 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.strokes.layers_regions import FEATURE_NAMES, pair_features
+from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
 from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
-from engine.strokes.layers_split import ordering_regions
 
 #: Settings of the gradient-boosted trees.
 TREE_SETTINGS = dict(learning_rate=0.15, max_iter=150, max_leaf_nodes=31, min_samples_leaf=40, random_state=0)
@@ -65,7 +61,7 @@ def training_pairs(image, masks):
     from engine.strokes.synth import top_stroke_index
 
     width = len(FEATURE_NAMES) + 2 * len(REGION_NAMES)
-    labels, colours = ordering_regions(image)
+    labels, colours = segment_regions(image)
     if labels.max() == 0:
         return np.zeros((0, width)), np.zeros(0), np.zeros(0)
     pairs, cues, border = pair_features(labels, colours)
