@@ -5,8 +5,8 @@
   ``layers.json`` (index, colour, depth, area of each layer, back to front).
 * ``layers evaluate --dataset DIR [--json]``: pairwise order and pixel accuracy of
   the method and of simple baselines on a set written by ``python -m engine synth``.
-* ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (gradient-boosted
-  trees written as JSON), e.g. on ``python -m engine synth --count 100 --out DIR --seed 1 --size 256``.
+* ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (patch trees, then pair
+  trees, written as JSON), e.g. on ``python -m engine synth --count 400 --out DIR --seed 1 --size 256``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ back to front, each a mask with its colour. Method (occlusion reasoning):
 
 1. cut the picture into connected colour regions (:mod:`engine.strokes.layers_regions`);
 2. for every pair of touching regions, read occlusion cues along their shared border
-   (convexity, T-junctions, convex-hull bites, :mod:`engine.strokes.layers_regions`) and
+   (convexity, T-junctions, convex-hull bites, :mod:`engine.strokes.layers_regions`; where
+   the border lies on each region's axes, :mod:`engine.strokes.layers_geometry`; outlines
+   around a few border edges read by learnt trees, :mod:`engine.strokes.layers_patches`) and
    the shape of both regions (solidity, holes, thickness, … :mod:`engine.strokes.layers_shape`)
    into gradient-boosted trees trained on synthetic paintings (:mod:`engine.strokes.synth`,
    model ``engine/strokes/data/layers_occlusion.json``, :mod:`engine.strokes.layers_model`):
@@ -16,7 +18,7 @@ back to front, each a mask with its colour. Method (occlusion reasoning):
 4. give each region a depth by the ground-truth rule (1 + the deepest earlier
    region it touches) and group regions of one depth and colour into a layer.
 
-Retrain the model with ``python -m engine synth --count 100 --out DIR --seed 1 --size 256
+Retrain the model with ``python -m engine synth --count 400 --out DIR --seed 1 --size 256
 && python -m engine layers train --dataset DIR`` (:mod:`engine.strokes.layers_train`).
 """
 
@@ -115,9 +117,10 @@ def order_regions(labels, colours, *, model: TreeModel | None = None) -> np.ndar
     n = int(labels.max()) + 1
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    pairs, cues, _ = pair_features(labels, colours)
+    model = load_model() if model is None else model
+    pairs, cues, _ = pair_features(labels, colours, patches=model.require_patches())
     region = region_features(labels, colours, pairs)
-    logits = pair_logits(load_model() if model is None else model, cues, region, pairs)
+    logits = pair_logits(model, cues, region, pairs)
     return rank_from_logits(n, pairs, logits, prior=region[:, 0])
 
 

@@ -27,12 +27,15 @@ class TreeModel:
 
     Each tree is a dict of equal-length lists ``feature``, ``threshold``, ``left``,
     ``right`` and ``value``; a node with ``feature`` −1 is a leaf holding ``value``,
-    other nodes send a row left when ``x[feature] <= threshold``.
+    other nodes send a row left when ``x[feature] <= threshold``. ``patches``, when
+    given, are the trees of the ``edge_patches`` cue the pair model reads
+    (:mod:`engine.strokes.layers_patches`).
     """
 
-    def __init__(self, baseline: float, trees: list[dict], n_features: int):
+    def __init__(self, baseline: float, trees: list[dict], n_features: int, patches: "TreeModel | None" = None):
         self.baseline = float(baseline)
         self.n_features = int(n_features)
+        self.patches = patches
         self.trees = [{key: np.asarray(tree[key], dtype=np.float64 if key in ("threshold", "value") else np.int64)
                        for key in ("feature", "threshold", "left", "right", "value")} for tree in trees]
 
@@ -48,7 +51,23 @@ class TreeModel:
         data = json.loads(Path(path).read_text())
         if "trees" not in data:
             raise ValueError(f"{path} holds no tree model; retrain with `python -m engine layers train`.")
-        return cls(data["baseline"], data["trees"], data["n_features"])
+        patches = data.get("patches")
+        if patches is not None:
+            patches = cls(patches["baseline"], patches["trees"], patches["n_features"])
+        return cls(data["baseline"], data["trees"], data["n_features"], patches)
+
+    def require_patches(self) -> "TreeModel":
+        """The patch trees this model was trained with.
+
+        Raises
+        ------
+        ValueError
+            For a model file from before the patch cue; the message says how to retrain.
+        """
+        if self.patches is None:
+            raise ValueError("this occlusion model has no patch trees (it predates them); retrain it with "
+                             "`python -m engine layers train`.")
+        return self.patches
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
         """Log-odds for each row.

@@ -12,7 +12,10 @@ flips their sign, and a positive value means "the first region is on top". Cues:
   runs straight through (half of the disc) while the covered ones end in corners;
 * **convex hulls** — the covered stroke's hull reaches into the top one (the
   bite it lost), whereas the top stroke's hull stays mostly its own;
-* solidity, area and lightness differences, whose use training decides.
+* solidity, area and lightness differences, whose use training decides;
+* where the border sits on each region's own axes (:mod:`engine.strokes.layers_geometry`);
+* the outlines around a few border edges, read by learnt trees
+  (:mod:`engine.strokes.layers_patches`).
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from scipy import ndimage
 from engine.color.kmeans import nearest_center, weighted_kmeans
 from engine.color.spaces import luma, unique_colors
 from engine.regions import connected_regions, merge_small_regions
+from engine.strokes.layers_geometry import GEOMETRY_NAMES, border_geometry
+from engine.strokes.layers_patches import patch_cue
 
-_RADII = (3, 5, 9)
+# Disc radii (px): 13 and 19 reach round the end caps of broad strokes.
+_RADII = (3, 5, 9, 13, 19)
 FEATURE_NAMES = tuple(f"{cue}_r{r}" for r in _RADII for cue in ("curve", "junction")) + (
     "hull_share", "hull_fill", "solidity", "log_area", "lightness",
-)
+) + GEOMETRY_NAMES + ("edge_patches",)
 
 
 def segment_regions(image: np.ndarray, *, max_colors: int = 16, min_area: int | None = None):
@@ -125,7 +131,7 @@ def adjacent_pairs(labels: np.ndarray):
     return p, q
 
 
-def pair_features(labels: np.ndarray, colours: np.ndarray):
+def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches=None):
     """Occlusion features of every pair of touching regions.
 
     Parameters
@@ -134,6 +140,8 @@ def pair_features(labels: np.ndarray, colours: np.ndarray):
         Region id ``0…R-1`` per pixel.
     colours : ndarray, shape (R, 3), uint8
         Each region's colour.
+    patches : engine.strokes.layers_model.TreeModel, optional
+        Patch trees of the ``edge_patches`` cue (default: those of the shipped model).
 
     Returns
     -------
@@ -178,7 +186,17 @@ def pair_features(labels: np.ndarray, colours: np.ndarray):
     columns.append(np.log(area[pairs[:, 0]] / area[pairs[:, 1]]))
     lightness = luma(colours)
     columns.append(lightness[pairs[:, 0]] - lightness[pairs[:, 1]])
+    columns.extend(border_geometry(labels, pairs, p, q, edge_pair).T)
+    columns.append(patch_cue(_patch_trees(patches), labels, n_pairs, p, q, edge_pair, first))
     return pairs, np.stack(columns, axis=1), border
+
+
+def _patch_trees(patches):
+    if patches is not None:
+        return patches
+    from engine.strokes.layers import load_model  # the shipped model carries its patch trees
+
+    return load_model().require_patches()
 
 
 def _disc_offsets(radius):

@@ -9,6 +9,7 @@ import pytest
 from engine.strokes.layers import load_model, rank_from_logits
 from engine.strokes.layers_eval import evaluate
 from engine.strokes.layers_model import TreeModel, pair_logits, trees_to_json
+from engine.strokes.layers_patches import PATCH_SHAPE
 from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
 from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
 from engine.strokes.layers_train import fit_trees, swapped, train
@@ -83,21 +84,34 @@ def test_trained_model_is_written_and_beats_smaller_first_on_unseen_paintings(tm
     from engine.cli import synth
 
     train_dir, test_dir = tmp_path / "train", tmp_path / "test"
-    synth.run(argparse.Namespace(count=6, out=train_dir, size=128, seed=5, grid_scale=None, workers=1))
+    synth.run(argparse.Namespace(count=12, out=train_dir, size=128, seed=5, grid_scale=None, workers=1))
     synth.run(argparse.Namespace(count=3, out=test_dir, size=128, seed=77, grid_scale=None, workers=1))
     report = train(train_dir, tmp_path / "model" / "model.json")
 
     written = json.loads((tmp_path / "model" / "model.json").read_text())
     assert {k: written[k] for k in report} == report
-    assert report["trained_on"] == {"dataset": "train", "paintings": 6, "pairs": report["trained_on"]["pairs"],
-                                    "set_seed": 5}
-    assert report["trained_on"]["pairs"] > 500
+    trained_on = report["trained_on"]
+    # The first three quarters of the set fit the patch trees, the rest the pair trees.
+    assert trained_on == {"dataset": "train", "paintings": 12, "pairs": trained_on["pairs"], "patch_paintings": 9,
+                          "patches": trained_on["patches"], "set_seed": 5}
+    assert trained_on["pairs"] > 100 and trained_on["patches"] > 1000
+    assert written["patches"]["trees"] and written["patches"]["n_features"] == PATCH_SHAPE[0] * PATCH_SHAPE[1]
     assert 0.8 < report["training_pair_accuracy"] <= 1.0
     model = load_model(tmp_path / "model" / "model.json")
 
     result = evaluate(test_dir, model=model)
     occlusion = result["methods"]["occlusion"]["pairwise_order_accuracy"]
     assert occlusion > result["baselines"]["smaller_first"]["pairwise_order_accuracy"]
+
+
+def test_a_model_without_patch_trees_is_refused_with_the_fix(tmp_path):
+    from engine.strokes.layers import order_regions
+
+    shipped = load_model()
+    old = TreeModel(shipped.baseline, [], shipped.n_features)
+    labels = np.repeat(np.arange(2, dtype=np.int32), 8)[None].repeat(16, axis=0)
+    with pytest.raises(ValueError, match="layers train"):
+        order_regions(labels, np.array([[200, 0, 0], [0, 0, 200]], np.uint8), model=old)
 
 
 def test_a_file_without_trees_is_refused(tmp_path):
