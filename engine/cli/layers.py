@@ -6,7 +6,7 @@
 * ``layers evaluate --dataset DIR [--json]``: pairwise order and pixel accuracy of
   the method and of simple baselines on a set written by ``python -m engine synth``.
 * ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (patch trees, then pair
-  trees, written as JSON), e.g. on ``python -m engine synth --count 400 --out DIR --seed 1 --size 256``.
+  trees, written as JSON), e.g. on ``python -m engine synth --count 600 --out DIR --seed 1 --size 256``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ back to front, each a mask with its colour. Method (occlusion reasoning):
 4. give each region a depth by the ground-truth rule (1 + the deepest earlier
    region it touches) and group regions of one depth and colour into a layer.
 
-Retrain the model with ``python -m engine synth --count 400 --out DIR --seed 1 --size 256
+Retrain the model with ``python -m engine synth --count 600 --out DIR --seed 1 --size 256
 && python -m engine layers train --dataset DIR`` (:mod:`engine.strokes.layers_train`).
 """
 
