@@ -126,37 +126,6 @@ def patch_cue(model, labels: np.ndarray, n_pairs: int, p: np.ndarray, q: np.ndar
     return total / np.maximum(count, 1)
 
 
-def training_patches(labels: np.ndarray, stroke: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Patches and answers from one synthetic painting's regions.
-
-    Parameters
-    ----------
-    labels : ndarray, shape (H, W), int
-        Region id per pixel.
-    stroke : ndarray, shape (n,), int
-        The stroke (paint order index) each region shows, −1 for bare canvas.
-
-    Returns
-    -------
-    patches : ndarray, shape (N, PATCH_SHAPE[0] · PATCH_SHAPE[1]), float32
-        Windows of edges between regions of two different strokes (canvas left out:
-        those borders are never in doubt).
-    near_on_top : ndarray, shape (N,), bool
-        Whether the near side's stroke was painted later.
-    """
-    from engine.strokes.layers_regions import adjacent_pairs
-
-    p, q = adjacent_pairs(labels)
-    near, far = stroke[labels.flat[p]], stroke[labels.flat[q]]
-    keep = (near != far) & (near >= 0) & (far >= 0)
-    p, q = p[keep], q[keep]
-    n = int(labels.max()) + 1
-    a, b = labels.flat[p], labels.flat[q]
-    _, edge_pair = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b), return_inverse=True)
-    patches, chosen = edge_patches(labels, p, q, edge_pair.ravel())
-    return patches, near[keep][chosen] > far[keep][chosen]
-
-
 def fit_patch_trees(patches: np.ndarray, near_on_top: np.ndarray):
     """Fit the patch trees on windows read as given, mirrored and from the far side.
 

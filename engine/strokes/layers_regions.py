@@ -131,7 +131,7 @@ def adjacent_pairs(labels: np.ndarray):
     return p, q
 
 
-def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches=None):
+def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches):
     """Occlusion features of every pair of touching regions.
 
     Parameters
@@ -140,8 +140,9 @@ def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches=None):
         Region id ``0…R-1`` per pixel.
     colours : ndarray, shape (R, 3), uint8
         Each region's colour.
-    patches : engine.strokes.layers_model.TreeModel, optional
-        Patch trees of the ``edge_patches`` cue (default: those of the shipped model).
+    patches : engine.strokes.layers_model.TreeModel
+        Patch trees of the ``edge_patches`` cue (``TreeModel.require_patches()`` of the
+        occlusion model).
 
     Returns
     -------
@@ -187,16 +188,8 @@ def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches=None):
     lightness = luma(colours)
     columns.append(lightness[pairs[:, 0]] - lightness[pairs[:, 1]])
     columns.extend(border_geometry(labels, pairs, p, q, edge_pair).T)
-    columns.append(patch_cue(_patch_trees(patches), labels, n_pairs, p, q, edge_pair, first))
+    columns.append(patch_cue(patches, labels, n_pairs, p, q, edge_pair, first))
     return pairs, np.stack(columns, axis=1), border
-
-
-def _patch_trees(patches):
-    if patches is not None:
-        return patches
-    from engine.strokes.layers import load_model  # the shipped model carries its patch trees
-
-    return load_model().require_patches()
 
 
 def _disc_offsets(radius):

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.strokes.layers_patches import edge_patches
+from engine.strokes.layers_regions import FEATURE_NAMES, adjacent_pairs, pair_features, segment_regions
 from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
 
 #: Share of a training set's paintings that fits the patch trees (the rest fits the pair trees).
@@ -99,6 +100,35 @@ def region_strokes(labels: np.ndarray, masks: np.ndarray) -> np.ndarray:
     votes = np.bincount(labels.ravel() * (len(masks) + 1) + (visible.ravel() + 1),
                         minlength=n * (len(masks) + 1)).reshape(n, -1)
     return votes.argmax(axis=1) - 1
+
+
+def training_patches(labels: np.ndarray, stroke: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Patches and answers from one synthetic painting's regions.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+    stroke : ndarray, shape (n,), int
+        The stroke (paint order index) each region shows, −1 for bare canvas.
+
+    Returns
+    -------
+    patches : ndarray, shape (N, PATCH_SHAPE[0] · PATCH_SHAPE[1]), float32
+        Windows of edges between regions of two different strokes (canvas left out:
+        those borders are never in doubt).
+    near_on_top : ndarray, shape (N,), bool
+        Whether the near side's stroke was painted later.
+    """
+    p, q = adjacent_pairs(labels)
+    near, far = stroke[labels.flat[p]], stroke[labels.flat[q]]
+    keep = (near != far) & (near >= 0) & (far >= 0)
+    p, q = p[keep], q[keep]
+    n = int(labels.max()) + 1
+    a, b = labels.flat[p], labels.flat[q]
+    _, edge_pair = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b), return_inverse=True)
+    patches, chosen = edge_patches(labels, p, q, edge_pair.ravel())
+    return patches, near[keep][chosen] > far[keep][chosen]
 
 
 def swapped(rows: np.ndarray) -> np.ndarray:
@@ -168,7 +198,7 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     from engine.strokes.layers_eval import list_paintings, load_painting
     from engine.strokes.layers_model import TreeModel, trees_to_json
 
-    from engine.strokes.layers_patches import PATCH_TREE_SETTINGS, fit_patch_trees, training_patches
+    from engine.strokes.layers_patches import PATCH_TREE_SETTINGS, fit_patch_trees
 
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]

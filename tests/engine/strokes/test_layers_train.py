@@ -20,7 +20,7 @@ from engine.strokes.synth import paint
 def regions():
     painting = paint((96, 96), seed=3, grid_scale=16)
     labels, colours = segment_regions(painting.image)
-    pairs, cues, border = pair_features(labels, colours)
+    pairs, cues, border = pair_features(labels, colours, patches=load_model().require_patches())
     return labels, colours, pairs, cues, region_features(labels, colours, pairs)
 
 
