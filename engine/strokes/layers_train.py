@@ -197,13 +197,13 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     """
     from engine.strokes.layers_eval import list_paintings, load_painting
     from engine.strokes.layers_model import TreeModel, trees_to_json
-
     from engine.strokes.layers_patches import PATCH_TREE_SETTINGS, fit_patch_trees
 
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
     if len(stems) < 2:
-        raise ValueError(f"training needs at least 2 paintings (patch trees, then pair trees); {dataset_dir} has {len(stems)}.")
+        raise ValueError(f"training needs at least 2 paintings (patch trees, then pair trees); "
+                         f"{dataset_dir} has {len(stems)}.")
     n_patch = min(max(1, round(PATCH_SHARE * len(stems))), len(stems) - 1)
 
     def paintings(names, desc):

@@ -104,6 +104,15 @@ def test_trained_model_is_written_and_beats_smaller_first_on_unseen_paintings(tm
     assert occlusion > result["baselines"]["smaller_first"]["pairwise_order_accuracy"]
 
 
+def test_training_on_one_painting_is_refused_before_any_fitting(tmp_path):
+    from engine.cli import synth
+
+    synth.run(argparse.Namespace(count=1, out=tmp_path / "one", size=64, seed=5, grid_scale=None, workers=1))
+    with pytest.raises(ValueError, match="at least 2 paintings"):
+        train(tmp_path / "one", tmp_path / "model.json")
+    assert not (tmp_path / "model.json").exists()
+
+
 def test_a_model_without_patch_trees_is_refused_with_the_fix(tmp_path):
     from engine.strokes.layers import order_regions
 
