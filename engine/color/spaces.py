@@ -400,16 +400,43 @@ def nearest_delta_e(image: np.ndarray, palette_rgb, *, chunk: int = 20000) -> np
     ValueError
         If the palette is empty.
     """
+    colors, _, inverse = unique_colors(image)
+    best = np.empty(len(colors))
+    for start, block in palette_delta_e_blocks(colors, palette_rgb, chunk=chunk):
+        best[start : start + len(block)] = block.min(axis=1)
+    return best[inverse]
+
+
+def palette_delta_e_blocks(colors, palette_rgb, *, chunk: int = 20000):
+    """CIEDE2000 of distinct colours to every palette colour, ``chunk`` colours at a time.
+
+    Parameters
+    ----------
+    colors : array_like, shape (N, 3), uint8
+        Colours (e.g. the distinct colours of :func:`unique_colors`).
+    palette_rgb : array_like, shape (K, 3), uint8
+        Palette colours, K ≥ 1.
+    chunk : int, optional
+        Colours per block (bounds memory to ``chunk`` × K pairs).
+
+    Yields
+    ------
+    start : int
+        Index of the block's first colour.
+    block : ndarray, shape (≤ chunk, K), float64
+        ΔE00 ≥ 0 of those colours to each palette colour.
+
+    Raises
+    ------
+    ValueError
+        If the palette is empty.
+    """
     palette_lab = rgb_to_lab(np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3))
     if len(palette_lab) == 0:
         raise ValueError("the palette is empty.")
-    colors, _, inverse = unique_colors(image)
-    colors_lab = rgb_to_lab(colors)
-    best = np.empty(len(colors_lab))
+    colors_lab = rgb_to_lab(np.asarray(colors, dtype=np.uint8).reshape(-1, 3))
     for start in range(0, len(colors_lab), chunk):
-        block = colors_lab[start : start + chunk, None, :]
-        best[start : start + chunk] = delta_e_ciede2000(block, palette_lab[None, :, :]).min(axis=1)
-    return best[inverse]
+        yield start, delta_e_ciede2000(colors_lab[start : start + chunk, None, :], palette_lab[None, :, :])
 
 
 def mean_palette_delta_e(image: np.ndarray, palette_rgb) -> float:

@@ -13,18 +13,17 @@ import math
 import numpy as np
 from scipy import ndimage
 
-from engine.color.spaces import delta_e_ciede2000, rgb_to_lab, unique_colors
+from engine.color.spaces import palette_delta_e_blocks, unique_colors
 
 
 def paint_errors(image: np.ndarray, palette_rgb: np.ndarray) -> np.ndarray:
     """K×H×W float32: CIEDE2000 of every paint to every pixel of ``image`` (H×W×3 uint8),
     computed once per distinct colour of the picture."""
     colors, _, inverse = unique_colors(image)
-    lab, paints = rgb_to_lab(colors), rgb_to_lab(palette_rgb)
-    table = np.empty((len(paints), len(colors)), dtype=np.float32)
-    for k, paint in enumerate(paints):
-        table[k] = delta_e_ciede2000(lab, paint[None, :])
-    return table[:, inverse.ravel()].reshape((len(paints),) + image.shape[:2])
+    table = np.empty((len(colors), len(palette_rgb)), dtype=np.float32)
+    for start, block in palette_delta_e_blocks(colors, palette_rgb):
+        table[start : start + len(block)] = block
+    return table.T[:, inverse.ravel()].reshape((len(palette_rgb),) + image.shape[:2])
 
 
 class GainGrid:
