@@ -202,7 +202,6 @@ def test_order_evaluation_scores_a_perfect_plan_one_and_a_reversed_plan_zero():
     assert score([2, 1, 0])[0] == 0.0
 
 
-
 def test_every_stroke_stays_visible_and_flat_areas_take_few_strokes(planned, photo_like):
     """No stroke after the block-in (kept whole: it covers the canvas) is hidden entirely
     by later ones, and strokes are placed where they pay: a flat picture is painted in
