@@ -131,6 +131,30 @@ def adjacent_pairs(labels: np.ndarray):
     return p, q
 
 
+def pair_of_edges(labels: np.ndarray, p: np.ndarray, q: np.ndarray):
+    """The touching pairs that border edges separate, and which pair each edge belongs to.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+    p, q : ndarray, shape (E,), int
+        Flat pixel indices of both sides of each edge (:func:`adjacent_pairs`).
+
+    Returns
+    -------
+    pairs : ndarray, shape (P, 2), int64
+        Distinct region pairs, ``pairs[:, 0] < pairs[:, 1]``, sorted.
+    edge_pair : ndarray, shape (E,), intp
+        Row of ``pairs`` of each edge.
+    """
+    n = int(labels.max()) + 1
+    a, b = labels.ravel()[p], labels.ravel()[q]
+    keys = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+    unique_keys, edge_pair = np.unique(keys, return_inverse=True)
+    return np.stack([unique_keys // n, unique_keys % n], axis=1), edge_pair.ravel()
+
+
 def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches):
     """Occlusion features of every pair of touching regions.
 
@@ -156,12 +180,8 @@ def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches):
     n = int(labels.max()) + 1
     p, q = adjacent_pairs(labels)
     flat = labels.ravel()
-    a, b = flat[p], flat[q]
-    swap = a > b
-    first, second = np.where(swap, b, a), np.where(swap, a, b)
-    keys = first.astype(np.int64) * n + second
-    unique_keys, edge_pair = np.unique(keys, return_inverse=True)
-    pairs = np.stack([unique_keys // n, unique_keys % n], axis=1)
+    pairs, edge_pair = pair_of_edges(labels, p, q)
+    first, second = pairs[edge_pair, 0], pairs[edge_pair, 1]
     n_pairs = len(pairs)
     border = np.bincount(edge_pair, minlength=n_pairs)
 

@@ -35,7 +35,9 @@ from pathlib import Path
 import numpy as np
 
 from engine.strokes.layers_patches import edge_patches
-from engine.strokes.layers_regions import FEATURE_NAMES, adjacent_pairs, pair_features, segment_regions
+from engine.strokes.layers_regions import (
+    FEATURE_NAMES, adjacent_pairs, pair_features, pair_of_edges, segment_regions,
+)
 from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
 
 #: Share of a training set's paintings that fits the patch trees (the rest fits the pair trees).
@@ -124,10 +126,8 @@ def training_patches(labels: np.ndarray, stroke: np.ndarray) -> tuple[np.ndarray
     near, far = stroke[labels.flat[p]], stroke[labels.flat[q]]
     keep = (near != far) & (near >= 0) & (far >= 0)
     p, q = p[keep], q[keep]
-    n = int(labels.max()) + 1
-    a, b = labels.flat[p], labels.flat[q]
-    _, edge_pair = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b), return_inverse=True)
-    patches, chosen = edge_patches(labels, p, q, edge_pair.ravel())
+    _, edge_pair = pair_of_edges(labels, p, q)
+    patches, chosen = edge_patches(labels, p, q, edge_pair)
     return patches, near[keep][chosen] > far[keep][chosen]
 
 
