@@ -5,8 +5,9 @@
   ``layers.json`` (index, colour, depth, area of each layer, back to front).
 * ``layers evaluate --dataset DIR [--json]``: pairwise order and pixel accuracy of
   the method and of simple baselines on a set written by ``python -m engine synth``.
-* ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (patch trees, then pair
-  trees, written as JSON), e.g. on ``python -m engine synth --count 600 --out DIR --seed 1 --size 256``.
+* ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (patch trees, pair
+  trees, then context trees, written as JSON), e.g. on
+  ``python -m engine synth --count 1000 --out DIR --seed 1 --size 256``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def register(subparsers) -> None:
     train.add_argument("--out", type=Path, default=None,
                        help="model file (default: the shipped engine/strokes/data/layers_occlusion.json)")
     train.add_argument("--limit", type=int, default=None, help="use the first N paintings only")
+    train.add_argument("--workers", type=int, default=2, help="processes reading the paintings (default 2)")
     train.set_defaults(func=run_train)
 
 
@@ -91,6 +93,7 @@ def run_train(args) -> int:
     from engine.strokes.layers_model import MODEL_PATH
     from engine.strokes.layers_train import train
 
-    report = train(args.dataset, args.out or MODEL_PATH, limit=args.limit, progress=True)
+    report = train(args.dataset, args.out or MODEL_PATH, limit=args.limit, progress=True,
+                   workers=getattr(args, "workers", 2))
     print(json.dumps(report, indent=2))
     return 0

@@ -29,13 +29,17 @@ class TreeModel:
     ``right`` and ``value``; a node with ``feature`` −1 is a leaf holding ``value``,
     other nodes send a row left when ``x[feature] <= threshold``. ``patches``, when
     given, are the trees of the ``edge_patches`` cue the pair model reads
-    (:mod:`engine.strokes.layers_patches`).
+    (:mod:`engine.strokes.layers_patches`); ``context``, when given, the trees of the
+    second pass that reads each pair again beside its neighbours
+    (:mod:`engine.strokes.layers_context`).
     """
 
-    def __init__(self, baseline: float, trees: list[dict], n_features: int, patches: "TreeModel | None" = None):
+    def __init__(self, baseline: float, trees: list[dict], n_features: int, patches: "TreeModel | None" = None,
+                 context: "TreeModel | None" = None):
         self.baseline = float(baseline)
         self.n_features = int(n_features)
         self.patches = patches
+        self.context = context
         self.trees = [{key: np.asarray(tree[key], dtype=np.float64 if key in ("threshold", "value") else np.int64)
                        for key in ("feature", "threshold", "left", "right", "value")} for tree in trees]
 
@@ -51,10 +55,11 @@ class TreeModel:
         data = json.loads(Path(path).read_text())
         if "trees" not in data:
             raise ValueError(f"{path} holds no tree model; retrain with `python -m engine layers train`.")
-        patches = data.get("patches")
-        if patches is not None:
-            patches = cls(patches["baseline"], patches["trees"], patches["n_features"])
-        return cls(data["baseline"], data["trees"], data["n_features"], patches)
+        patches, context = (
+            None if data.get(key) is None else cls(data[key]["baseline"], data[key]["trees"], data[key]["n_features"])
+            for key in ("patches", "context")
+        )
+        return cls(data["baseline"], data["trees"], data["n_features"], patches, context)
 
     def require_patches(self) -> "TreeModel":
         """The patch trees this model was trained with.

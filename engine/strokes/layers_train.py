@@ -11,39 +11,54 @@ their shared border length (long borders matter more, short ones still count); t
 trees are written as JSON (:func:`engine.strokes.layers_model.trees_to_json`).
 One cue is itself learnt: the patch trees of :mod:`engine.strokes.layers_patches`,
 fitted first on the first :data:`PATCH_SHARE` of the set's paintings; the pair trees
-are fitted on the rest, so they learn how far to trust the patch cue on paintings it
-never saw. Both go in one file.
+are fitted on the next paintings, so they learn how far to trust the patch cue on
+paintings it never saw. The context trees of the second pass
+(:mod:`engine.strokes.layers_context`) are fitted on the last :data:`CONTEXT_SHARE`,
+on what the first pass makes of paintings it never saw. All three go in one file.
 
 Retrain the shipped model (``engine/strokes/data/layers_occlusion.json``)::
 
-    python -m engine synth --count 600 --out DIR --seed 1 --size 256
+    python -m engine synth --count 1000 --out DIR --seed 1 --size 256
     python -m engine layers train --dataset DIR
 
 Measured (``layers evaluate --methods occlusion``, 100 paintings of 256 px each): on seed
-2, the set it was tuned on, pairwise order accuracy 0.811 against 0.661 for the best
-baseline, smaller first (+0.150; the model before the geometry, wide-disc and patch cues:
-0.784). On seeds nobody tuned on: 0.803 vs 0.653 on 8080 (+0.150), 0.799 vs 0.656 on
-90210 (+0.143), 0.804 vs 0.655 on 5151 (+0.148). A perfect order of the colour regions
-would score about 0.86 only: strokes of one colour that overlap merge into one region.
+2, the set it was tuned on, pairwise order accuracy 0.818 against 0.661 for the best
+baseline, smaller first (+0.157; without the context trees 0.811, before the geometry,
+wide-disc and patch cues 0.784). On seeds nobody tuned on: 0.814 vs 0.649 on 20261202
+(+0.166), 0.809 vs 0.653 on 8080 (+0.156), 0.808 vs 0.656 on 90210 (+0.152), 0.810 vs 0.655
+on 5151 (+0.155). A perfect order of the colour regions would score about 0.86 only:
+strokes of one colour that overlap merge into one region.
 """
 
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 
+from engine.strokes.layers_context import PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, context_inputs
+from engine.strokes.layers_model import pair_logits
 from engine.strokes.layers_patches import edge_patches
 from engine.strokes.layers_regions import (
     FEATURE_NAMES, adjacent_pairs, pair_features, pair_of_edges, segment_regions,
 )
 from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
 
-#: Share of a training set's paintings that fits the patch trees (the rest fits the pair trees).
-PATCH_SHARE = 0.5
-#: Settings of the gradient-boosted trees.
+#: Share of a training set's paintings that fits the patch trees (the first ones).
+PATCH_SHARE = 0.3
+#: Share of a training set's paintings that fits the context trees (the last ones); the
+#: pair trees are fitted on the paintings between.
+CONTEXT_SHARE = 0.4
+#: Settings of the gradient-boosted pair trees.
 TREE_SETTINGS = dict(learning_rate=0.05, max_iter=600, max_leaf_nodes=31, min_samples_leaf=20, random_state=0)
+#: Widths of the second pass's antisymmetric and per-region blocks.
+CONTEXT_WIDTHS = (len(PAIR_CONTEXT_NAMES) + len(FEATURE_NAMES), len(REGION_CONTEXT_NAMES) + len(REGION_NAMES))
+#: Settings of the context trees (examples unweighted: every pair of strokes counts once
+#: in the order score, whatever its border).
+CONTEXT_TREE_SETTINGS = dict(learning_rate=0.05, max_iter=400, max_leaf_nodes=31, min_samples_leaf=20,
+                             random_state=0)
 
 
 def training_pairs(image, masks, patches):
@@ -69,16 +84,61 @@ def training_pairs(image, masks, patches):
     border : ndarray, shape (P,), float64
         Shared border length in pixel edges.
     """
-    width = len(FEATURE_NAMES) + 2 * len(REGION_NAMES)
+    found = _painting_pairs(image, masks, patches)
+    if found is None:
+        width = len(FEATURE_NAMES) + 2 * len(REGION_NAMES)
+        return np.zeros((0, width)), np.zeros(0), np.zeros(0)
+    pairs, cues, border, region, keep, on_top = found
+    return pair_rows(cues, region, pairs)[keep], on_top, border[keep].astype(np.float64)
+
+
+def training_context(image, masks, model):
+    """Training examples of the second pass from one synthetic painting.
+
+    Parameters
+    ----------
+    image, masks
+        As for :func:`training_pairs`.
+    model : engine.strokes.layers_model.TreeModel
+        The first pass: pair trees with their patch trees.
+
+    Returns
+    -------
+    rows : ndarray, shape (P, F), float64
+        Second-pass input of each pair whose regions belong to different strokes
+        (:func:`~engine.strokes.layers_context.context_inputs` through
+        :func:`~engine.strokes.layers_shape.pair_rows`).
+    on_top : ndarray, shape (P,), float64
+        As for :func:`training_pairs`.
+    """
+    from engine.strokes.layers import scores_from_logits
+
+    found = _painting_pairs(image, masks, model.require_patches())
+    if found is None:
+        return np.zeros((0, CONTEXT_WIDTHS[0] + 2 * CONTEXT_WIDTHS[1])), np.zeros(0)
+    pairs, cues, border, region, keep, on_top = found
+    logits = pair_logits(model, cues, region, pairs)
+    scores = scores_from_logits(len(region), pairs, logits, prior=region[:, 0])
+    context_cues, context_region = context_inputs(pairs, logits, scores, border, cues, region)
+    return pair_rows(context_cues, context_region, pairs)[keep], on_top
+
+
+def _painting_pairs(image, masks, patches):
+    """A painting's touching region pairs, their cues and shapes, and the truth about them.
+
+    Returns ``None`` for a painting of one region, else ``(pairs, cues, border, region,
+    keep, on_top)``: ``keep`` marks the pairs of two different strokes, ``on_top`` (for
+    those) whether the first was painted later.
+    """
     labels, colours = segment_regions(image)
     if labels.max() == 0:
-        return np.zeros((0, width)), np.zeros(0), np.zeros(0)
+        return None
     pairs, cues, border = pair_features(labels, colours, patches=patches)
-    rows = pair_rows(cues, region_features(labels, colours, pairs), pairs)
+    region = region_features(labels, colours, pairs)
     stroke = region_strokes(labels, masks)
     a, b = stroke[pairs[:, 0]], stroke[pairs[:, 1]]
     keep = a != b
-    return rows[keep], (a > b)[keep].astype(np.float64), border[keep].astype(np.float64)
+    return pairs, cues, border, region, keep, (a > b)[keep].astype(np.float64)
 
 
 def region_strokes(labels: np.ndarray, masks: np.ndarray) -> np.ndarray:
@@ -131,21 +191,30 @@ def training_patches(labels: np.ndarray, stroke: np.ndarray) -> tuple[np.ndarray
     return patches, near[keep][chosen] > far[keep][chosen]
 
 
-def swapped(rows: np.ndarray) -> np.ndarray:
-    """The same pairs read the other way round: cues negated, the two region blocks swapped."""
-    c, r = len(FEATURE_NAMES), len(REGION_NAMES)
+def swapped(rows: np.ndarray, widths: tuple[int, int] = (len(FEATURE_NAMES), len(REGION_NAMES))) -> np.ndarray:
+    """The same pairs read the other way round: cues negated, the two region blocks swapped.
+
+    ``widths``: columns of the cue block and of one region block (default: the first pass's).
+    """
+    c, r = widths
     return np.concatenate([-rows[:, :c], rows[:, c + r:], rows[:, c:c + r]], axis=1)
 
 
-def fit_trees(rows, on_top, border):
-    """Fit the gradient-boosted trees on examples read both ways round.
+def fit_trees(rows, on_top, border=None, *, widths=(len(FEATURE_NAMES), len(REGION_NAMES)),
+              settings=TREE_SETTINGS):
+    """Fit gradient-boosted trees on examples read both ways round.
 
     Parameters
     ----------
     rows : ndarray, shape (N, F), float
     on_top : ndarray, shape (N,), 0 or 1
-    border : ndarray, shape (N,), float > 0
-        Shared border length (px edges); examples are weighted by its square root.
+    border : ndarray, shape (N,), float > 0, optional
+        Shared border length (px edges); examples are weighted by its square root
+        (default: all alike).
+    widths : tuple of int, optional
+        Columns of the cue block and of one region block (see :func:`swapped`).
+    settings : dict, optional
+        ``HistGradientBoostingClassifier`` settings.
 
     Returns
     -------
@@ -162,14 +231,14 @@ def fit_trees(rows, on_top, border):
     if len(rows) == 0:
         raise ValueError("training needs at least one pair of touching regions of different strokes.")
     target = np.asarray(on_top) > 0.5
-    weight = np.sqrt(np.asarray(border, dtype=np.float64))
-    model = HistGradientBoostingClassifier(**TREE_SETTINGS)
-    model.fit(np.concatenate([rows, swapped(rows)]), np.r_[target, ~target],
+    weight = np.ones(len(rows)) if border is None else np.sqrt(np.asarray(border, dtype=np.float64))
+    model = HistGradientBoostingClassifier(**settings)
+    model.fit(np.concatenate([rows, swapped(rows, widths)]), np.r_[target, ~target],
               sample_weight=np.r_[weight, weight] / weight.mean())
     return model
 
 
-def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = False) -> dict:
+def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = False, workers: int = 1) -> dict:
     """Fit the occlusion model on a synthetic set and write it as JSON.
 
     Parameters
@@ -183,45 +252,44 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
         Use the first ``limit`` paintings only.
     progress : bool, optional
         Show a progress bar on stderr.
+    workers : int, optional
+        Processes reading the paintings (the model is the same for any number).
 
     Returns
     -------
     dict
         What was written but the trees: ``model``, ``features``, ``settings``,
-        ``patch_settings``, ``trained_on``, ``training_pair_accuracy`` (0–1) and ``retrain``.
+        ``patch_settings``, ``context_settings``, ``trained_on``, ``training_pair_accuracy``
+        and ``context_training_pair_accuracy`` (0–1, each pass on its own examples) and
+        ``retrain``.
 
     Raises
     ------
     ValueError
-        For a set of fewer than 2 paintings.
+        For a set of fewer than 3 paintings.
     """
-    from engine.strokes.layers_eval import list_paintings, load_painting
+    from engine.strokes.layers_eval import list_paintings
     from engine.strokes.layers_model import TreeModel, trees_to_json
     from engine.strokes.layers_patches import PATCH_TREE_SETTINGS, fit_patch_trees
 
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
-    if len(stems) < 2:
-        raise ValueError(f"training needs at least 2 paintings (patch trees, then pair trees); "
+    if len(stems) < 3:
+        raise ValueError(f"training needs at least 3 paintings (patch trees, pair trees, context trees); "
                          f"{dataset_dir} has {len(stems)}.")
-    n_patch = min(max(1, round(PATCH_SHARE * len(stems))), len(stems) - 1)
+    n_patch = max(1, round(PATCH_SHARE * len(stems)))
+    n_context = max(1, min(round(CONTEXT_SHARE * len(stems)), len(stems) - n_patch - 1))
+    n_pairs = len(stems) - n_patch - n_context
 
-    def paintings(names, desc):
-        if progress:
-            from tqdm import tqdm
+    def each(function, names, desc, *extra):
+        return _each_painting(function, dataset_dir, names, extra, desc=desc, progress=progress, workers=workers)
 
-            names = tqdm(names, desc=desc, unit="painting")
-        return (load_painting(dataset_dir, stem)[:2] for stem in names)
-
-    patch_parts = []
-    for image, masks in paintings(stems[:n_patch], "patches"):
-        labels, _ = segment_regions(image)
-        patch_parts.append(training_patches(labels, region_strokes(labels, masks)))
+    patch_parts = each(_painting_patches, stems[:n_patch], "patches")
     patch_trees = trees_to_json(fit_patch_trees(np.concatenate([p[0] for p in patch_parts]),
                                                 np.concatenate([p[1] for p in patch_parts])))
     patch_model = TreeModel(patch_trees["baseline"], patch_trees["trees"], patch_trees["n_features"])
 
-    parts = [training_pairs(image, masks, patch_model) for image, masks in paintings(stems[n_patch:], "pairs")]
+    parts = each(training_pairs, stems[n_patch:n_patch + n_pairs], "pairs", patch_model)
     rows = np.concatenate([p[0] for p in parts])
     target = np.concatenate([p[1] for p in parts])
     border = np.concatenate([p[2] for p in parts])
@@ -229,23 +297,68 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     trees = trees_to_json(fitted)
     model = TreeModel(trees["baseline"], trees["trees"], trees["n_features"], patch_model)
     logits = 0.5 * (model.raw(rows) - model.raw(swapped(rows)))
+
+    context_parts = each(training_context, stems[n_patch + n_pairs:], "context", model)
+    context_examples = np.concatenate([p[0] for p in context_parts])
+    context_answers = np.concatenate([p[1] for p in context_parts])
+    context_trees = trees_to_json(fit_trees(context_examples, context_answers, widths=CONTEXT_WIDTHS,
+                                            settings=CONTEXT_TREE_SETTINGS))
+    context_model = TreeModel(context_trees["baseline"], context_trees["trees"], context_trees["n_features"])
+    context_fit_logits = 0.5 * (context_model.raw(context_examples)
+                                - context_model.raw(swapped(context_examples, CONTEXT_WIDTHS)))
     report = {
         "model": "gradient-boosted trees on border cues (one of them learnt from patches) and both regions' "
-                 "shapes (read both ways round)",
+                 "shapes (read both ways round), then context trees reading each pair beside its neighbours",
         "features": list(FEATURE_NAMES) + [f"first_{n}" for n in REGION_NAMES] + [f"second_{n}" for n in REGION_NAMES],
         "settings": dict(TREE_SETTINGS),
         "patch_settings": dict(PATCH_TREE_SETTINGS, patch_share=PATCH_SHARE),
+        "context_settings": dict(CONTEXT_TREE_SETTINGS, context_share=CONTEXT_SHARE),
         "trained_on": {"dataset": dataset_dir.name, "paintings": len(stems), "pairs": int(len(target)),
                        "patch_paintings": n_patch, "patches": int(sum(len(p[0]) for p in patch_parts)),
+                       "context_paintings": n_context,
+                       "context_pairs": int(len(context_answers)),
                        "set_seed": _set_seed(dataset_dir / f"{stems[0]}.json")},
         "training_pair_accuracy": round(float(np.mean((logits > 0) == (target > 0.5))), 4),
-        "retrain": "python -m engine synth --count 600 --out DIR --seed 1 --size 256 && "
+        "context_training_pair_accuracy": round(float(np.mean((context_fit_logits > 0) == (context_answers > 0.5))), 4),
+        "retrain": "python -m engine synth --count 1000 --out DIR --seed 1 --size 256 && "
                    "python -m engine layers train --dataset DIR",
     }
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps({**report, **trees, "patches": patch_trees}, separators=(",", ":")) + "\n")
+    out_path.write_text(json.dumps({**report, **trees, "patches": patch_trees, "context": context_trees},
+                                   separators=(",", ":")) + "\n")
     return report
+
+
+def _painting_patches(image, masks):
+    labels, _ = segment_regions(image)
+    return training_patches(labels, region_strokes(labels, masks))
+
+
+def _each_painting(function, dataset_dir, stems, extra, *, desc, progress, workers) -> list:
+    """``function(image, masks, *extra)`` for each painting, in order, on ``workers`` processes."""
+    jobs = [(function, dataset_dir, stem, extra) for stem in stems]
+    with ExitStack() as stack:
+        if workers > 1 and len(jobs) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            results = pool.map(_one_painting, jobs, chunksize=4)
+        else:
+            results = map(_one_painting, jobs)
+        if progress:
+            from tqdm import tqdm
+
+            results = tqdm(results, total=len(jobs), desc=desc, unit="painting")
+        return list(results)
+
+
+def _one_painting(job):
+    from engine.strokes.layers_eval import load_painting
+
+    function, dataset_dir, stem, extra = job
+    image, masks, _ = load_painting(dataset_dir, stem)
+    return function(image, masks, *extra)
 
 
 def _set_seed(params_path: Path):

@@ -78,6 +78,7 @@ def test_ranks_follow_consistent_evidence_and_the_prior_orders_the_rest():
 def test_shipped_model_loads_and_reads_the_features():
     model = load_model()
     assert model.n_features == len(FEATURE_NAMES) + 2 * len(REGION_NAMES) and model.trees
+    assert model.patches.trees and model.context.trees
 
 
 def test_trained_model_is_written_and_beats_smaller_first_on_unseen_paintings(tmp_path):
@@ -91,12 +92,15 @@ def test_trained_model_is_written_and_beats_smaller_first_on_unseen_paintings(tm
     written = json.loads((tmp_path / "model" / "model.json").read_text())
     assert {k: written[k] for k in report} == report
     trained_on = report["trained_on"]
-    # The first half of the set fits the patch trees, the rest the pair trees.
-    assert trained_on == {"dataset": "train", "paintings": 12, "pairs": trained_on["pairs"], "patch_paintings": 6,
-                          "patches": trained_on["patches"], "set_seed": 5}
-    assert trained_on["pairs"] > 100 and trained_on["patches"] > 1000
+    # 30 % of the set fits the patch trees, the last 40 % the context trees, the pair trees the rest.
+    assert trained_on == {"dataset": "train", "paintings": 12, "pairs": trained_on["pairs"], "patch_paintings": 4,
+                          "patches": trained_on["patches"], "context_paintings": 5,
+                          "context_pairs": trained_on["context_pairs"], "set_seed": 5}
+    assert trained_on["pairs"] > 100 and trained_on["patches"] > 1000 and trained_on["context_pairs"] > 100
     assert written["patches"]["trees"] and written["patches"]["n_features"] == PATCH_SHAPE[0] * PATCH_SHAPE[1]
+    assert written["context"]["trees"] and written["context"]["n_features"] > written["n_features"]
     assert 0.8 < report["training_pair_accuracy"] <= 1.0
+    assert 0.8 < report["context_training_pair_accuracy"] <= 1.0
     model = load_model(tmp_path / "model" / "model.json")
 
     result = evaluate(test_dir, model=model)
@@ -104,12 +108,12 @@ def test_trained_model_is_written_and_beats_smaller_first_on_unseen_paintings(tm
     assert occlusion > result["baselines"]["smaller_first"]["pairwise_order_accuracy"]
 
 
-def test_training_on_one_painting_is_refused_before_any_fitting(tmp_path):
+def test_training_on_two_paintings_is_refused_before_any_fitting(tmp_path):
     from engine.cli import synth
 
-    synth.run(argparse.Namespace(count=1, out=tmp_path / "one", size=64, seed=5, grid_scale=None, workers=1))
-    with pytest.raises(ValueError, match="at least 2 paintings"):
-        train(tmp_path / "one", tmp_path / "model.json")
+    synth.run(argparse.Namespace(count=2, out=tmp_path / "two", size=64, seed=5, grid_scale=None, workers=1))
+    with pytest.raises(ValueError, match="at least 3 paintings"):
+        train(tmp_path / "two", tmp_path / "model.json")
     assert not (tmp_path / "model.json").exists()
 
 
