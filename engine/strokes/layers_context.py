@@ -88,10 +88,8 @@ def context_rows(n: int, pairs, logits, scores, border) -> tuple[np.ndarray, np.
 
     Parameters
     ----------
-    n : int
-        Number of regions.
-    pairs : ndarray, shape (P, 2), int
-        Touching regions.
+    n, pairs
+        As for :func:`chain_evidence`.
     logits : ndarray, shape (P,), float
         First-pass log-odds that ``pairs[:, 0]`` lies on ``pairs[:, 1]``.
     scores : ndarray, shape (n,), float
