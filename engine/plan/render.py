@@ -34,15 +34,19 @@ def stroke_footprint(points: np.ndarray, width: float, shape: tuple[int, int]):
     radius = float(width) / 2.0
     height, width_px = shape
     xs, ys = points[:, 0], points[:, 1]
-    top = max(0, math.floor(float(ys.min()) - radius))
-    bottom = min(height - 1, math.ceil(float(ys.max()) + radius))
-    left = max(0, math.floor(float(xs.min()) - radius))
-    right = min(width_px - 1, math.ceil(float(xs.max()) + radius))
+    # Few NumPy calls per stroke: the planner calls this for every stroke it tries, and
+    # on strokes of a few segments the calls, not the arithmetic, take the time.
+    (x_min, y_min), (x_max, y_max) = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+    top = max(0, math.floor(y_min - radius))
+    bottom = min(height - 1, math.ceil(y_max + radius))
+    left = max(0, math.floor(x_min - radius))
+    right = min(width_px - 1, math.ceil(x_max + radius))
     if top > bottom or left > right:
         return None
     # Segments as arrays (a dab is a segment of length zero, whose projection is its point).
     ax, ay = (xs[:-1], ys[:-1]) if len(points) > 1 else (xs, ys)
-    dx, dy = (np.diff(xs), np.diff(ys)) if len(points) > 1 else (np.zeros(1), np.zeros(1))
+    step = points[1:] - points[:-1] if len(points) > 1 else np.zeros((1, 2))
+    dx, dy = step[:, 0], step[:, 1]
     length2 = dx * dx + dy * dy
     length2 = np.where(length2 > 0, length2, 1.0)
     r2 = radius * radius
@@ -52,7 +56,8 @@ def stroke_footprint(points: np.ndarray, width: float, shape: tuple[int, int]):
         gy = np.arange(top, bottom + 1, dtype=np.float64)[None, :, None] - ay[:, None, None]
         gx = np.arange(left, right + 1, dtype=np.float64)[None, None, :] - ax[:, None, None]
         ddx, ddy = dx[:, None, None], dy[:, None, None]
-        t = np.clip((gx * ddx + gy * ddy) / length2[:, None, None], 0.0, 1.0)
+        t = (gx * ddx + gy * ddy) / length2[:, None, None]
+        np.minimum(np.maximum(t, 0.0, out=t), 1.0, out=t)  # np.clip, without its Python overhead
         mask = (((gx - t * ddx) ** 2 + (gy - t * ddy) ** 2) < r2).any(axis=0)
     else:
         # Large strokes: each segment inside its own box, so the cost follows the painted area.

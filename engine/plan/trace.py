@@ -157,8 +157,8 @@ def _walk(grid, y, x, color, start_angle, step, steps, keep_gain):
         px.append(cx.copy())
         if not alive.any():
             break
-    ys, xs = np.stack(py, axis=1), np.stack(px, axis=1)
-    paths = [np.stack([ys[i, : count[i]], xs[i, : count[i]]], axis=1) for i in range(n)]
+    walked = np.stack([np.stack(py, axis=1), np.stack(px, axis=1)], axis=2)  # (n, steps, 2): y, x
+    paths = [walked[i, : count[i]].copy() for i in range(n)]
     return paths, first_angle, gains
 
 
