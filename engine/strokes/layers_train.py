@@ -296,7 +296,7 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     fitted = fit_trees(rows, target, border)
     trees = trees_to_json(fitted)
     model = TreeModel(trees["baseline"], trees["trees"], trees["n_features"], patch_model)
-    logits = 0.5 * (model.raw(rows) - model.raw(swapped(rows)))
+    logits = _both_ways(model, rows)
 
     context_parts = each(training_context, stems[n_patch + n_pairs:], "context", model)
     context_examples = np.concatenate([p[0] for p in context_parts])
@@ -304,8 +304,7 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     context_trees = trees_to_json(fit_trees(context_examples, context_answers, widths=CONTEXT_WIDTHS,
                                             settings=CONTEXT_TREE_SETTINGS))
     context_model = TreeModel(context_trees["baseline"], context_trees["trees"], context_trees["n_features"])
-    context_fit_logits = 0.5 * (context_model.raw(context_examples)
-                                - context_model.raw(swapped(context_examples, CONTEXT_WIDTHS)))
+    context_fit_logits = _both_ways(context_model, context_examples, CONTEXT_WIDTHS)
     report = {
         "model": "gradient-boosted trees on border cues (one of them learnt from patches) and both regions' "
                  "shapes (read both ways round), then context trees reading each pair beside its neighbours",
@@ -328,6 +327,11 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     out_path.write_text(json.dumps({**report, **trees, "patches": patch_trees, "context": context_trees},
                                    separators=(",", ":")) + "\n")
     return report
+
+
+def _both_ways(model, rows, widths=(len(FEATURE_NAMES), len(REGION_NAMES))):
+    """Antisymmetric log-odds of training rows: ½ (read as given − read the other way round)."""
+    return 0.5 * (model.raw(rows) - model.raw(swapped(rows, widths)))
 
 
 def _painting_patches(image, masks):
