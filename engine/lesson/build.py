@@ -1,8 +1,10 @@
 """Lesson plan: everything a painter needs at the easel, for one picture and canvas size.
 
-``build_lesson`` fits the picture to the canvas, then computes the palette (and the
-palette chart), a brush-stroke plan (:mod:`engine.plan`) whose layers are the painting
-steps (with stroke maps and a time-lapse), the paint-by-numbers sheet, the 3- and 5-value
+``build_lesson`` fits the picture to the canvas (and says how: what was cut or added,
+with a picture of it), then computes the palette (and the palette chart), a
+brush-stroke plan at the chosen level (:mod:`engine.plan`) whose layers are the
+painting steps, each one mix at a time with a where-to-paint picture per sub-step
+(plus stroke maps and a time-lapse), the paint-by-numbers sheet, the 3- and 5-value
 studies and the drawing grid. ``Lesson.files()`` gives every output as bytes under a
 relative file name (PNG images, SVGs, ``lesson.json`` and a printable ``lesson.html``
 that links the others by relative name only), so callers can store them anywhere:
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.lesson.charts import palette_chart_png, palette_chart_svg
-from engine.lesson.grid import DrawingGrid, as_canvas, draw_grid, fit_to_canvas, parse_canvas
+from engine.lesson.grid import DrawingGrid, as_canvas, draw_grid, fit_margins, fit_picture, fit_to_canvas, parse_canvas
 from engine.color.spaces import unique_colors
 from engine.imageio import as_rgb_uint8, resize_long_side
 from engine.imageio import encode_compact_png as compact_png
@@ -28,7 +30,9 @@ from engine.lesson.html import render_lesson_html
 from engine.lesson.palette import Palette, extract_with_labels
 from engine.lesson.sheet import Sheet, make_sheet
 from engine.lesson.steps import PaintingStep, steps_from_plan
+from engine.plan.levels import DEFAULT_LEVEL, get_level
 from engine.plan.outputs import TIMELAPSE_NAME, PlannedPainting, plan_picture
+from engine.plan.timing import plan_minutes
 from engine.lesson.values import ValueStudy, value_study
 
 __all__ = ["Lesson", "build_lesson", "parse_canvas", "compact_png", "indexed_png"]
@@ -59,7 +63,15 @@ class Lesson:
     chart_svg: str = field(repr=False)
     chart_png: np.ndarray = field(repr=False)
     plan: PlannedPainting | None = field(default=None, repr=False)
+    #: The picture before it was fitted to the canvas, and px cut (crop) or added (pad) per side.
+    source: np.ndarray | None = field(default=None, repr=False)
+    margins: dict = field(default_factory=lambda: {"top": 0, "bottom": 0, "left": 0, "right": 0})
     _files: dict[str, bytes] | None = field(default=None, repr=False)
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the picture had to be cut or padded to the canvas's shape."""
+        return any(self.margins.values())
 
     @property
     def quantized(self) -> np.ndarray:
@@ -69,8 +81,12 @@ class Lesson:
     def to_json(self) -> dict:
         """The ``lesson.json`` content (file names relative to the lesson's folder)."""
         width, height, unit = self.canvas
+        source = self.source if self.source is not None else self.picture
+        canvas = {"width": width, "height": height, "unit": unit, "fit": self.fit, "margins_px": dict(self.margins),
+                  "source": {"width": int(source.shape[1]), "height": int(source.shape[0])},
+                  **({"fit_image": "fit.png"} if self.fitted else {})}
         return {
-            "canvas": {"width": width, "height": height, "unit": unit, "fit": self.fit},
+            "canvas": canvas,
             "picture": {"width": int(self.picture.shape[1]), "height": int(self.picture.shape[0])},
             "palette": self.palette.to_json(),
             "steps": [
@@ -97,13 +113,19 @@ class Lesson:
 
     def _plan_json(self) -> dict:
         plan = self.plan.plan
+        level = get_level(plan.level or DEFAULT_LEVEL)
         return {
             "file": "plan.json",
             "timelapse": TIMELAPSE_NAME,
+            "level": level.name,
+            "level_label": level.label,
             "layers": len(plan.layers),
             "strokes": plan.stroke_count,
+            "substeps": sum(len(step.substeps) for step in self.steps),
             "brushes_mm": [layer.brush_mm for layer in plan.layers],
             "strokes_per_100_cm2": round(plan.stroke_count / plan.canvas_area_cm2() * 100.0, 1),
+            "painting_minutes": plan_minutes(plan)["total"],
+            "block_in": [{"color": mix, "stands_for": members} for mix, members in plan.block_in],
         }
 
     def files(self) -> dict[str, bytes]:
@@ -123,6 +145,8 @@ class Lesson:
                 files[f"values-{n}.png"] = indexed_png(study.labels, tones)
             # the bare canvas (label -1) is the last palette entry: white
             with_blank = np.vstack([self.palette.rgb, [[255, 255, 255]]]).astype(np.uint8)
+            if self.fitted:
+                files["fit.png"] = compact_png(fit_picture(self.source, self.margins, self.fit))
             if self.plan is not None:
                 files.update(self.plan.files(layer_images=False))  # the steps show the layers
             for step in self.steps:
@@ -142,6 +166,7 @@ class Lesson:
         paths = []
         for name, content in self.files().items():
             path = directory / name
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             paths.append(path)
         return paths
@@ -157,6 +182,7 @@ def build_lesson(
     max_colors: int = 24,
     canvas="40x30cm",
     fit: str = "crop",
+    level: str = DEFAULT_LEVEL,
     max_side: int = 1000,
     grid_spacing: float | None = None,
     min_region_area: int | None = None,
@@ -166,6 +192,7 @@ def build_lesson(
 
     ``canvas``: ``"40x30cm"``, ``"16x12in"`` or ``(width, height, unit)``. ``fit``:
     ``"crop"`` the picture to the canvas's shape, or ``"pad"`` it with white.
+    ``level``: how much the stroke plan asks of the painter (:mod:`engine.plan.levels`).
     ``max_side``: larger pictures are reduced to this many px on the longer side first.
     ``grid_spacing``: in canvas units (default: a round value giving ≤ 10 squares).
     ``min_region_area``: smallest paint-by-numbers region in px (default: see
@@ -173,18 +200,20 @@ def build_lesson(
     stage starts (fraction of the work done, 0–1) and finally with ``("done", 1.0)``.
     """
     width, height, unit = as_canvas(canvas)
+    get_level(level)  # an unknown level fails before any work
     image = as_rgb_uint8(image, min_side=2, name="picture")
     if max_side < 16:
         raise ValueError(f"max_side must be at least 16 px; got {max_side}.")
     report = _Progress(progress)
     if max(image.shape[:2]) > max_side:
         image = resize_long_side(image, max_side)
+    margins = fit_margins(image.shape[:2], width, height, fit=fit)
     picture = fit_to_canvas(image, width, height, fit=fit)
 
     report("palette")
     palette, labels = extract_with_labels(picture, max_colors)
     report("plan")
-    planned = plan_picture(picture, palette.rgb, canvas=(width, height, unit), max_side=PLAN_MAX_SIDE)
+    planned = plan_picture(picture, palette.rgb, canvas=(width, height, unit), level=level, max_side=PLAN_MAX_SIDE)
     report("steps")
     steps = steps_from_plan(planned, palette)
     report("sheet")
@@ -209,6 +238,8 @@ def build_lesson(
         chart_svg=palette_chart_svg(palette, picture),
         chart_png=palette_chart_png(palette, picture),
         plan=planned,
+        source=image,
+        margins=margins,
     )
     report("files")
     lesson.files()

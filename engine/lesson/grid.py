@@ -71,32 +71,74 @@ def as_canvas(canvas) -> tuple[float, float, str]:
     return check_canvas(float(width), float(height), str(unit))
 
 
+def fit_margins(shape: tuple[int, int], width: float, height: float, *, fit: str = "crop") -> dict:
+    """How :func:`fit_to_canvas` fits a picture of ``shape`` = (H, W) px to a ``width`` ×
+    ``height`` canvas: px cut from (``"crop"``) or added to (``"pad"``) each side,
+    ``{"top", "bottom", "left", "right"}``; all 0 when the shapes agree within 1 %."""
+    if fit not in ("crop", "pad"):
+        raise ValueError(f"fit must be 'crop' or 'pad'; got {fit!r}.")
+    h, w = shape
+    target = width / height
+    margins = {"top": 0, "bottom": 0, "left": 0, "right": 0}
+    if abs(w / h - target) / target < 0.01:
+        return margins
+    wider = w / h > target
+    if fit == "crop":
+        if wider:
+            extra = w - max(1, round(h * target))
+            margins.update(left=extra // 2, right=extra - extra // 2)
+        else:
+            extra = h - max(1, round(w / target))
+            margins.update(top=extra // 2, bottom=extra - extra // 2)
+    elif wider:
+        extra = round(w / target) - h
+        margins.update(top=extra // 2, bottom=extra - extra // 2)
+    else:
+        extra = round(h * target) - w
+        margins.update(left=extra // 2, right=extra - extra // 2)
+    return margins
+
+
 def fit_to_canvas(image, width: float, height: float, *, fit: str = "crop") -> np.ndarray:
-    """Make the picture's aspect ratio the canvas's.
+    """Make the picture's aspect ratio the canvas's (see :func:`fit_margins`).
 
     ``fit="crop"`` cuts the centre (the canvas is filled, edges of the picture are lost);
     ``fit="pad"`` adds white bands (the whole picture is kept).
     """
     image = as_rgb_uint8(image)
     h, w = image.shape[:2]
-    target = width / height
-    if abs(w / h - target) / target < 0.01:
-        return image
+    m = fit_margins((h, w), width, height, fit=fit)
     if fit == "crop":
-        if w / h > target:
-            new_w = max(1, round(h * target))
-            left = (w - new_w) // 2
-            return image[:, left : left + new_w].copy()
-        new_h = max(1, round(w / target))
-        top = (h - new_h) // 2
-        return image[top : top + new_h].copy()
+        return image[m["top"] : h - m["bottom"], m["left"] : w - m["right"]].copy()
+    out = np.full((h + m["top"] + m["bottom"], w + m["left"] + m["right"], 3), 255, dtype=np.uint8)
+    out[m["top"] : m["top"] + h, m["left"] : m["left"] + w] = image
+    return out
+
+
+def fit_picture(image, margins: dict, fit: str) -> np.ndarray:
+    """The picture as it goes on the canvas, inside a dark frame (the canvas's edge): with
+    ``"crop"`` the whole picture, the parts left off dimmed and hatched outside the frame;
+    with ``"pad"`` the picture with its white bands added."""
+    image = as_rgb_uint8(image)
+    h, w = image.shape[:2]
+    top, left, bottom, right = (margins[k] for k in ("top", "left", "bottom", "right"))
     if fit == "pad":
-        new_w, new_h = (round(h * target), h) if w / h < target else (w, round(w / target))
-        out = np.full((new_h, new_w, 3), 255, dtype=np.uint8)
-        top, left = (new_h - h) // 2, (new_w - w) // 2
+        out = np.full((h + top + bottom, w + left + right, 3), 255.0, dtype=np.float32)
         out[top : top + h, left : left + w] = image
-        return out
-    raise ValueError(f"fit must be 'crop' or 'pad'; got {fit!r}.")
+        box = (0, 0, out.shape[0], out.shape[1])
+    else:
+        out = image.astype(np.float32)
+        box = (top, left, h - bottom, w - right)
+        outside = np.ones((h, w), dtype=bool)
+        outside[box[0] : box[2], box[1] : box[3]] = False
+        yy, xx = np.mgrid[:h, :w]
+        hatch = ((yy + xx) // max(2, max(h, w) // 80)) % 2 == 0
+        out[outside] = out[outside] * 0.35 + 255 * 0.65
+        out[outside & hatch] *= 0.85
+    picture = Image.fromarray(out.astype(np.uint8))
+    line = max(2, max(out.shape[:2]) // 250)
+    ImageDraw.Draw(picture).rectangle([box[1], box[0], box[3] - 1, box[2] - 1], outline=(20, 20, 20), width=line)
+    return np.asarray(picture)
 
 
 def nice_spacing(width: float, height: float, unit: str, *, max_cells: int = 10) -> float:

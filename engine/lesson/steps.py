@@ -51,6 +51,8 @@ class PaintingStep:
     brush_mm: float | None = None  # steps of a stroke plan: the brush, its strokes, their map
     strokes: int | None = None
     stroke_map: str | None = None
+    substeps: list[dict] = field(default_factory=list)  # one mix at a time (see steps_from_plan)
+    minutes: float | None = None
 
     @property
     def coverage(self) -> float:
@@ -67,7 +69,8 @@ class PaintingStep:
             "coverage": round(self.coverage, 4),
         }
         if self.brush_mm is not None:
-            payload.update(brush_mm=self.brush_mm, strokes=self.strokes, stroke_map=self.stroke_map)
+            payload.update(brush_mm=self.brush_mm, strokes=self.strokes, stroke_map=self.stroke_map,
+                           minutes=self.minutes, substeps=self.substeps)
         return payload
 
 
@@ -158,16 +161,28 @@ _STEP_KINDS = {
 
 def steps_from_plan(planned, palette) -> list[PaintingStep]:
     """One step per layer of a stroke plan (:class:`engine.plan.outputs.PlannedPainting`),
-    largest brush first: its brush width, colour numbers (most strokes first), number
-    of strokes, one plain instruction, the canvas after it and where it changes the
-    canvas (``mask``). Stroke maps are named as :func:`engine.plan.outputs.stroke_map_name`."""
-    from engine.plan.outputs import stroke_map_name
+    largest brush first, each split into sub-steps of one mix (darkest first, see
+    :mod:`engine.plan.substeps`): the brush width, the mixes, the number of strokes, one
+    plain instruction, the painting minutes (:func:`engine.plan.timing.plan_minutes`),
+    the canvas after it and where it changes the canvas (``mask``). Each sub-step is
+    ``{"key", "order", "color", "strokes", "minutes", "new_mix", "image"}``, ``image`` the
+    where-to-paint picture named as :func:`engine.plan.outputs.substep_image_name`."""
+    from engine.plan.outputs import stroke_map_name, substep_image_name
+    from engine.plan.substeps import layer_substeps
+    from engine.plan.timing import plan_minutes
 
-    steps = []
+    minutes = plan_minutes(planned.plan)
+    steps, seen = [], set()
     before = np.full(planned.plan.shape, -1, dtype=np.int32)
     n_layers = len(planned.plan.layers)
     for layer, labels in zip(planned.plan.layers, planned.render.layers):
-        colors = layer.colors()
+        substeps = []
+        for sub in layer_substeps(layer):
+            substeps.append({"key": sub.key, "order": sub.order, "color": sub.color, "strokes": sub.count,
+                             "minutes": minutes["substeps"][sub.key], "new_mix": sub.color not in seen,
+                             "image": substep_image_name(sub.key)})
+            seen.add(sub.color)
+        colors = [sub["color"] for sub in substeps]
         stage, title, template = _layer_kind(layer.index, n_layers)
         canvas = palette.rgb[np.maximum(labels, 0)]
         canvas[labels < 0] = BLANK
@@ -175,7 +190,7 @@ def steps_from_plan(planned, palette) -> list[PaintingStep]:
         steps.append(PaintingStep(
             order=layer.index + 1,
             title=title.format(brush=brush),
-            instruction=template.format(brush=brush, strokes=len(layer.strokes),
+            instruction=template.format(brush=brush, strokes=len(layer.strokes), mixes=len(colors),
                                         colors=_describe_colors(palette, colors)),
             colors=colors,
             mask=labels != before,
@@ -185,6 +200,8 @@ def steps_from_plan(planned, palette) -> list[PaintingStep]:
             brush_mm=float(layer.brush_mm),
             strokes=len(layer.strokes),
             stroke_map=stroke_map_name(layer.index),
+            substeps=substeps,
+            minutes=minutes["layers"][layer.index],
         ))
         before = labels
     return steps
@@ -192,18 +209,19 @@ def steps_from_plan(planned, palette) -> list[PaintingStep]:
 
 def _layer_kind(index: int, count: int) -> tuple[str, str, str]:
     """(stage, title, instruction template) of plan layer ``index`` of ``count``."""
-    follow = " Follow the stroke map: each stroke starts at its number and runs along the arrow."
+    one_at_a_time = (" Work one mix at a time, darkest first: each picture shows where its strokes go"
+                     " and which way the brush travels.")
     if index == 0:
-        return ("block-in", "Block in with the {brush} brush",
-                "Cover the whole canvas with {strokes} broad strokes of the {brush} brush in {colors}; "
-                "no detail yet." + follow)
+        return ("block-in", "Block in the big masses with the {brush} brush",
+                "Cover the whole canvas with {strokes} broad strokes of the {brush} brush in {mixes} mixes, "
+                "one for each big mass of light and dark: {colors}. No detail yet." + one_at_a_time)
     if index == count - 1:
         return ("details", "Finish the details with the {brush} brush",
-                "Finish with {strokes} small strokes of the {brush} brush in {colors}, "
-                "only where the map shows them." + follow)
+                "Finish with {strokes} small strokes of the {brush} brush in {mixes} mixes ({colors}), "
+                "only where the pictures show them." + one_at_a_time)
     return ("shapes", "Shape the forms with the {brush} brush",
-            "Paint {strokes} strokes of the {brush} brush in {colors} over the dry or tacky layer below; "
-            "leave what is already right." + follow)
+            "Paint {strokes} strokes of the {brush} brush in {mixes} mixes ({colors}) over the dry or tacky "
+            "layer below; leave what is already right." + one_at_a_time)
 
 
 def _describe_colors(palette, numbers: list[int]) -> str:

@@ -8,6 +8,8 @@ from engine.color.spaces import delta_e_ciede2000, mean_palette_delta_e, rgb_to_
 from engine.imageio import as_rgb_uint8
 from engine.plan.model import Plan
 from engine.plan.render import BLANK_RGB
+from engine.plan.substeps import plan_substeps
+from engine.plan.timing import plan_minutes, plan_mm_per_px
 
 
 def labels_delta_e(picture, labels: np.ndarray, palette_rgb) -> float:
@@ -32,11 +34,16 @@ def plan_measures(plan: Plan, picture, final_labels: np.ndarray) -> dict:
 
     Returns ``plan_delta_e`` (mean CIEDE2000 of the painted plan), ``quantized_delta_e``
     (each pixel's nearest paint: the best any plan with this palette can do), their
-    ``ratio``, ``strokes``, ``strokes_per_layer``, ``brushes_mm`` and
-    ``strokes_per_100_cm2`` (strokes per 10 × 10 cm of canvas).
+    ``ratio``, ``strokes``, ``strokes_per_layer``, ``brushes_mm``,
+    ``strokes_per_100_cm2`` (strokes per 10 × 10 cm of canvas), the ``level``, the number
+    ``substep_count`` (sub-steps: one mix of one layer each), ``block_in_colors`` (mixes of the first
+    layer), ``longest_stroke_cm`` (on the canvas, brush width included) and
+    ``painting_minutes`` (:func:`engine.plan.timing.plan_minutes`).
     """
     plan_de = labels_delta_e(picture, final_labels, plan.palette_rgb)
     quantized = mean_palette_delta_e(as_rgb_uint8(picture), plan.palette_rgb)
+    mm_per_px = plan_mm_per_px(plan)
+    longest = max((s.length + s.width for layer in plan.layers for s in layer.strokes), default=0.0)
     return {
         "plan_delta_e": round(plan_de, 3),
         "quantized_delta_e": round(quantized, 3),
@@ -45,4 +52,9 @@ def plan_measures(plan: Plan, picture, final_labels: np.ndarray) -> dict:
         "strokes_per_layer": [len(layer.strokes) for layer in plan.layers],
         "brushes_mm": [layer.brush_mm for layer in plan.layers],
         "strokes_per_100_cm2": round(plan.stroke_count / plan.canvas_area_cm2() * 100.0, 1),
+        "level": plan.level,
+        "substep_count": len(plan_substeps(plan)),
+        "block_in_colors": len(plan.layers[0].colors()) if plan.layers else 0,
+        "longest_stroke_cm": round(longest * mm_per_px / 10.0, 2),
+        "painting_minutes": plan_minutes(plan)["total"],
     }

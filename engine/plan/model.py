@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-PLAN_VERSION = 1
+from engine.plan.substeps import layer_substeps
+
+PLAN_VERSION = 2
+#: Versions :meth:`Plan.from_json` reads: 1 had no level, block-in masses or sub-steps.
+READABLE_VERSIONS = (1, 2)
 DECIMALS = 2  # 1/100 px: what JSON keeps, so planner and re-render agree to the bit
 
 
@@ -53,7 +57,9 @@ class PlanLayer:
 
     def to_json(self) -> dict:
         return {"index": self.index, "brush_mm": round(float(self.brush_mm), 2),
-                "width_px": float(self.width_px), "strokes": [s.to_json() for s in self.strokes]}
+                "width_px": float(self.width_px),
+                "substeps": [{"color": s.color, "first": s.first, "count": s.count} for s in layer_substeps(self)],
+                "strokes": [s.to_json() for s in self.strokes]}
 
 
 @dataclass
@@ -66,6 +72,9 @@ class Plan:
     canvas: tuple[float, float, str]
     palette_rgb: np.ndarray
     layers: list[PlanLayer]
+    level: str | None = None
+    #: The block-in's value masses: (mix number, palette numbers it stands in for).
+    block_in: list[tuple[int, list[int]]] = field(default_factory=list)
 
     @property
     def stroke_count(self) -> int:
@@ -87,7 +96,7 @@ class Plan:
                        for s in layer.strokes])
             for layer in self.layers
         ]
-        return Plan(tuple(int(v) for v in shape), self.canvas, self.palette_rgb, layers)
+        return Plan(tuple(int(v) for v in shape), self.canvas, self.palette_rgb, layers, self.level, self.block_in)
 
     def to_json(self) -> dict:
         width, height, unit = self.canvas
@@ -96,6 +105,8 @@ class Plan:
             "picture": {"width": int(self.shape[1]), "height": int(self.shape[0])},
             "canvas": {"width": width, "height": height, "unit": unit},
             "palette": [{"number": i + 1, "rgb": [int(v) for v in rgb]} for i, rgb in enumerate(self.palette_rgb)],
+            "level": self.level,
+            "block_in": [{"color": mix, "stands_for": members} for mix, members in self.block_in],
             "layers": [layer.to_json() for layer in self.layers],
         }
 
@@ -117,6 +128,8 @@ class Plan:
             canvas=(float(canvas["width"]), float(canvas["height"]), str(canvas["unit"])),
             palette_rgb=np.array([c["rgb"] for c in payload["palette"]], dtype=np.uint8).reshape(-1, 3),
             layers=layers,
+            level=payload.get("level"),
+            block_in=[(int(m["color"]), [int(n) for n in m["stands_for"]]) for m in payload.get("block_in", [])],
         )
 
 
@@ -140,8 +153,8 @@ def validate_plan(payload) -> None:
 
     if not isinstance(payload, dict):
         fail("plan", "must be a JSON object")
-    if payload.get("version") != PLAN_VERSION:
-        fail("version", f"must be {PLAN_VERSION}, got {payload.get('version')!r}")
+    if payload.get("version") not in READABLE_VERSIONS:
+        fail("version", f"must be one of {READABLE_VERSIONS}, got {payload.get('version')!r}")
     picture = payload.get("picture")
     if not isinstance(picture, dict) or not all(_positive_int(picture.get(k)) for k in ("width", "height")):
         fail("picture", "needs positive whole width and height in px")
@@ -158,6 +171,13 @@ def validate_plan(payload) -> None:
         rgb = color.get("rgb")
         if not (isinstance(rgb, list) and len(rgb) == 3 and all(isinstance(v, int) and 0 <= v <= 255 for v in rgb)):
             fail(f"palette[{i}]", "rgb must be three whole numbers 0–255")
+    if payload.get("level") is not None and not isinstance(payload.get("level"), str):
+        fail("level", "must be a level name or null")
+    block_in = payload.get("block_in", [])
+    if not isinstance(block_in, list) or not all(
+            isinstance(m, dict) and _palette_number(m.get("color"), len(palette)) and isinstance(m.get("stands_for"), list)
+            and all(_palette_number(n, len(palette)) for n in m["stands_for"]) for m in block_in):
+        fail("block_in", "must list {color, stands_for} with palette numbers")
     layers = payload.get("layers")
     if not isinstance(layers, list):
         fail("layers", "must be a list")
@@ -191,6 +211,10 @@ def _validate_stroke(stroke, n_colors: int, where: str, fail) -> None:
         fail(where, "points must be [x, y] pairs of numbers")
     if array.ndim != 2 or array.shape[1] != 2 or not np.isfinite(array).all():
         fail(where, "points must be [x, y] pairs of finite numbers")
+
+
+def _palette_number(value, n_colors: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= n_colors
 
 
 def _positive_int(value) -> bool:

@@ -1,6 +1,6 @@
 """A planned painting and its files: ``plan.json``, the canvas after each layer, the
-finished canvas, stroke maps and the time-lapse — the same for the command line and
-the lesson, so both show exactly one plan."""
+finished canvas, where to paint in each sub-step, stroke maps and the time-lapse —
+the same for the command line and the lesson, so both show exactly one plan."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.imageio import encode_indexed_png, encode_png
+from engine.imageio import encode_compact_png, encode_indexed_png, encode_png
+from engine.plan.levels import DEFAULT_LEVEL, get_level
 from engine.plan.model import Plan
 from engine.plan.planner import plan_strokes
 from engine.plan.render import BLANK_RGB, PlanRender, render_plan
 from engine.plan.stroke_map import stroke_map_svg
 from engine.plan.timelapse import make_timelapse
+from engine.plan.where_to_paint import where_to_paint
 
 TIMELAPSE_NAME = "timelapse.webp"
 
@@ -28,6 +30,11 @@ def layer_image_name(index: int) -> str:
 def stroke_map_name(index: int) -> str:
     """File name of plan layer ``index``'s stroke map."""
     return f"stroke-map-{index + 1:02d}.svg"
+
+
+def substep_image_name(key: str) -> str:
+    """File name of the where-to-paint picture of the sub-step ``key`` (``"NN-MM"``)."""
+    return f"substeps/{key}.png"
 
 
 @dataclass
@@ -43,9 +50,11 @@ class PlannedPainting:
         """H×W int32 palette indices of the finished canvas (-1 bare)."""
         return self.render.final
 
-    def files(self, *, timelapse: bool = True, layer_images: bool = True) -> dict[str, bytes]:
+    def files(self, *, timelapse: bool = True, layer_images: bool = True,
+              substep_pictures: bool = True) -> dict[str, bytes]:
         """Relative file name → bytes: ``plan.json``, ``stroke-map-NN.svg``, with
-        ``layer_images`` ``layer-NN.png`` and ``final.png``, with ``timelapse``
+        ``layer_images`` ``layer-NN.png`` and ``final.png``, with ``substep_pictures``
+        ``substeps/NN-MM.png`` (:mod:`~engine.plan.where_to_paint`), with ``timelapse``
         ``timelapse.webp``."""
         colors = np.vstack([self.plan.palette_rgb, np.asarray(BLANK_RGB, np.uint8)])
 
@@ -63,15 +72,20 @@ class PlannedPainting:
                 layer, self.plan.shape, self.plan.palette_rgb, labels_before=before).encode("utf-8")
         if layer_images:
             files["final.png"] = png(self.final)
+        if substep_pictures:
+            for step, picture in where_to_paint(self.plan):
+                files[substep_image_name(step.key)] = encode_compact_png(picture)
         if timelapse:
             files[TIMELAPSE_NAME] = make_timelapse(self.plan)
         return files
 
 
-def plan_picture(picture, palette_rgb, *, canvas=(40.0, 30.0, "cm"), seed: int = 0, max_side: int | None = None,
-                 progress: Callable[[int, int], None] | None = None, **options) -> PlannedPainting:
-    """Plan ``picture`` (H×W×3) with ``palette_rgb`` (K×3 uint8) on ``canvas`` and render
-    it; ``options`` go to :func:`~engine.plan.planner.plan_strokes`.
+def plan_picture(picture, palette_rgb, *, canvas=(40.0, 30.0, "cm"), level: str = DEFAULT_LEVEL, seed: int = 0,
+                 max_side: int | None = None, progress: Callable[[int, int], None] | None = None,
+                 **options) -> PlannedPainting:
+    """Plan ``picture`` (H×W×3) with ``palette_rgb`` (K×3 uint8) on ``canvas`` at ``level``
+    (:mod:`engine.plan.levels`) and render it; ``options`` go to
+    :func:`~engine.plan.planner.plan_strokes` and override the level's settings.
 
     With ``max_side`` a larger picture is planned at that many px on its longer side
     (strokes finer than about 1/500 of the canvas are not worth a painter's time) and
@@ -83,6 +97,7 @@ def plan_picture(picture, palette_rgb, *, canvas=(40.0, 30.0, "cm"), seed: int =
     small = picture
     if max_side is not None and max(picture.shape[:2]) > max_side:
         small = resize_long_side(picture, max_side)
+    options = {**get_level(level).planner_options(), **options}
     plan = plan_strokes(small, palette_rgb, canvas=canvas, seed=seed, progress=progress, **options)
     if small is not picture:
         plan = plan.scaled(picture.shape[:2])

@@ -38,10 +38,24 @@ class GainGrid:
         self.shape = errors.shape[1:]
         self.stride = max(1, int(width // 4))
         self.size = max(1, int(round(width / self.stride)))
-        self.paint_box = self._box(self._coarse(errors))
+        self._set_paints(self._box(self._coarse(errors)))
+        self.canvas_box = None
+
+    def _set_paints(self, paint_box: np.ndarray) -> None:
+        self.paint_box = paint_box
         self.best_paint = self.paint_box.argmin(axis=0)
         self.best_box = np.take_along_axis(self.paint_box, self.best_paint[None], 0)[0]
-        self.canvas_box = None
+
+    def subset(self, paints) -> GainGrid:
+        """The same grid for only ``paints`` (indices; the new grid's paint i is ``paints[i]``)."""
+        grid = object.__new__(GainGrid)
+        grid.shape, grid.stride, grid.size, grid.canvas_box = self.shape, self.stride, self.size, self.canvas_box
+        grid._set_paints(self.paint_box[np.asarray(paints, dtype=np.intp)])
+        return grid
+
+    def gains(self) -> np.ndarray:
+        """K × nodes: how much each paint would lower the error at each grid node (≥ 0)."""
+        return np.maximum(self.canvas_box - self.paint_box, 0.0).reshape(len(self.paint_box), -1)
 
     def _coarse(self, maps: np.ndarray) -> np.ndarray:
         """Block means of ``maps`` (…×H×W) over ``stride``² blocks (edge blocks padded)."""

@@ -102,7 +102,16 @@ def test_lesson_files_are_complete_and_reference_each_other_by_relative_name(les
     lesson, _ = lesson_and_progress
     files = lesson.files()
     payload = json.loads(files["lesson.json"])
-    assert payload["canvas"] == {"width": 40.0, "height": 30.0, "unit": "cm", "fit": "crop"}
+    canvas = payload["canvas"]
+    assert {k: canvas[k] for k in ("width", "height", "unit", "fit")} == {"width": 40.0, "height": 30.0, "unit": "cm",
+                                                                        "fit": "crop"}
+    # What the fit cut is said, and the picture of it is there when anything was cut.
+    cut = canvas["margins_px"]
+    assert (canvas["source"]["height"] - cut["top"] - cut["bottom"],
+            canvas["source"]["width"] - cut["left"] - cut["right"]) == lesson.picture.shape[:2]
+    assert ("fit_image" in canvas) == any(cut.values())
+    if any(cut.values()):
+        assert canvas["fit_image"] in files
     assert payload["palette"] == lesson.palette.to_json()
     assert payload["grid"]["spacing"] == 5.0 and payload["grid"]["image"] in files
     assert len(payload["steps"]) == len(lesson.steps) >= 1
