@@ -38,7 +38,7 @@ def register(subparsers) -> None:
     train = actions.add_parser("train", help="refit the occlusion model on a synthetic set")
     train.add_argument("--dataset", type=Path, required=True, help="folder written by `engine synth`")
     train.add_argument("--out", type=Path, default=None,
-                       help="model file (default: the shipped engine/strokes/data/layers_occlusion.json)")
+                       help="model file (default: the shipped engine/layers/data/occlusion.json)")
     train.add_argument("--limit", type=int, default=None, help="use the first N paintings only")
     train.add_argument("--workers", type=int, default=2, help="processes reading the paintings (default 2)")
     train.set_defaults(func=run_train)
@@ -48,7 +48,7 @@ def run_predict(args) -> int:
     import numpy as np
 
     from engine.imageio import load_image, save_image
-    from engine.strokes.layers import layer_index_image, predict_layers
+    from engine.layers.predict import layer_index_image, predict_layers
 
     if not args.image.is_file():
         raise ValueError(f"image {args.image} does not exist.")
@@ -72,7 +72,7 @@ def run_predict(args) -> int:
 
 def run_evaluate(args) -> int:
     from engine.cli._common import print_json
-    from engine.strokes.layers_eval import evaluate
+    from engine.layers.evaluate import evaluate
 
     result = evaluate(args.dataset, limit=args.limit, progress=True, methods=tuple(getattr(args, "methods", None) or ("occlusion", "planner")))
     if args.json:
@@ -90,8 +90,8 @@ def run_evaluate(args) -> int:
 
 
 def run_train(args) -> int:
-    from engine.strokes.layers_model import MODEL_PATH
-    from engine.strokes.layers_train import train
+    from engine.layers.model import MODEL_PATH
+    from engine.layers.train import train
 
     report = train(args.dataset, args.out or MODEL_PATH, limit=args.limit, progress=True,
                    workers=getattr(args, "workers", 2))

@@ -177,7 +177,7 @@ def test_unusable_arguments_raise_value_errors(photo_like):
 
 def test_order_evaluation_scores_a_perfect_plan_one_and_a_reversed_plan_zero():
     from engine.plan.model import PlanLayer
-    from engine.strokes.layers_eval import layers_of_plan, score_prediction
+    from engine.layers.evaluate import layers_of_plan, score_prediction
     from engine.strokes.synth import UNPAINTED, stroke_layers, top_stroke_index
 
     shape = (60, 90)

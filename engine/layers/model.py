@@ -1,7 +1,7 @@
 """The occlusion model: gradient-boosted trees stored as plain JSON.
 
 scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingClassifier` is fitted by
-:mod:`engine.strokes.layers_train`; its trees are written as lists of numbers
+:mod:`engine.layers.train`; its trees are written as lists of numbers
 (:func:`trees_to_json`) and evaluated here with NumPy (:class:`TreeModel`), so the
 shipped file is data, never a pickle, and predicting needs no scikit-learn.
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.strokes.layers_shape import pair_rows
+from engine.layers.shape import pair_rows
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "layers_occlusion.json"
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "occlusion.json"
 
 
 class TreeModel:
@@ -29,9 +29,9 @@ class TreeModel:
     ``right`` and ``value``; a node with ``feature`` −1 is a leaf holding ``value``,
     other nodes send a row left when ``x[feature] <= threshold``. ``patches``, when
     given, are the trees of the ``edge_patches`` cue the pair model reads
-    (:mod:`engine.strokes.layers_patches`); ``context``, when given, the trees of the
+    (:mod:`engine.layers.patches`); ``context``, when given, the trees of the
     second pass that reads each pair again beside its neighbours
-    (:mod:`engine.strokes.layers_context`).
+    (:mod:`engine.layers.context`).
     """
 
     def __init__(self, baseline: float, trees: list[dict], n_features: int, patches: "TreeModel | None" = None,
@@ -45,7 +45,7 @@ class TreeModel:
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> "TreeModel":
-        """Read a model written by :func:`engine.strokes.layers_train.train`.
+        """Read a model written by :func:`engine.layers.train.train`.
 
         Raises
         ------
@@ -126,9 +126,9 @@ def pair_logits(model: TreeModel, cues: np.ndarray, region: np.ndarray, pairs: n
     ----------
     model : TreeModel
     cues : ndarray, shape (P, C), float
-        Border cues (:func:`engine.strokes.layers_regions.pair_features`).
+        Border cues (:func:`engine.layers.regions.pair_features`).
     region : ndarray, shape (n, R), float
-        Region descriptors (:func:`engine.strokes.layers_shape.region_features`).
+        Region descriptors (:func:`engine.layers.shape.region_features`).
     pairs : ndarray, shape (P, 2), int
 
     Returns

@@ -4,12 +4,12 @@ import json
 
 import numpy as np
 
-from engine.strokes.layers_model import TreeModel, trees_to_json
-from engine.strokes.layers_patches import (
+from engine.layers.model import TreeModel, trees_to_json
+from engine.layers.patches import (
     EDGES_PER_PAIR, PATCH_SHAPE, edge_patches, fit_patch_trees, mirrored, other_side, patch_cue,
 )
-from engine.strokes.layers_regions import adjacent_pairs, segment_regions
-from engine.strokes.layers_train import region_strokes, training_patches
+from engine.layers.regions import adjacent_pairs, segment_regions
+from engine.layers.train import region_strokes, training_patches
 from engine.strokes.synth import paint
 
 

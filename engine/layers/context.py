@@ -1,8 +1,8 @@
 """Second look at each border: the pair's log-odds read again beside what its neighbours say.
 
-The first pass of :mod:`engine.strokes.layers` judges every pair of touching regions on its
+The first pass of :mod:`engine.layers.predict` judges every pair of touching regions on its
 own border. Its least-squares ranking then weighs those judgements against each other
-linearly. This module gives learnt trees (:mod:`engine.strokes.layers_train`) what the
+linearly. This module gives learnt trees (:mod:`engine.layers.train`) what the
 ranking saw around each pair, so they can overrule a judgement its neighbourhood
 contradicts, or trust it where the neighbourhood agrees:
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.strokes.layers_model import pair_logits
+from engine.layers.model import pair_logits
 
 #: First-pass log-odds are clipped to this size before they enter the context features.
 LOGIT_CLIP = 3.0
@@ -141,8 +141,8 @@ def context_inputs(pairs, logits, scores, border, cues, region) -> tuple[np.ndar
     -------
     cues : ndarray, shape (P, len(PAIR_CONTEXT_NAMES) + C), float64
     region : ndarray, shape (n, len(REGION_CONTEXT_NAMES) + R), float64
-        For :func:`engine.strokes.layers_shape.pair_rows` or
-        :func:`engine.strokes.layers_model.pair_logits`.
+        For :func:`engine.layers.shape.pair_rows` or
+        :func:`engine.layers.model.pair_logits`.
     """
     pair_context, region_context = context_rows(len(region), pairs, logits, scores, border)
     return np.c_[pair_context, cues], np.c_[region_context, region]
@@ -153,7 +153,7 @@ def context_logits(model, pairs, logits, scores, border, cues, region) -> np.nda
 
     Parameters
     ----------
-    model : engine.strokes.layers_model.TreeModel
+    model : engine.layers.model.TreeModel
         Context trees.
     pairs, logits, scores, border, cues, region
         As for :func:`context_inputs`.

@@ -1,6 +1,6 @@
 """A learnt cue of which region lies on top, read from the outlines around border edges.
 
-Hand-made cues (:mod:`engine.strokes.layers_regions`, :mod:`engine.strokes.layers_geometry`)
+Hand-made cues (:mod:`engine.layers.regions`, :mod:`engine.layers.geometry`)
 measure a few things about a border; the outlines around it say more (a stroke's end
 cap running through, a corner where one stroke is cut, bristle gaps). For a few edges of
 every border, :func:`edge_patches` samples the labels in a 32 × 33 px window turned so that
@@ -43,7 +43,7 @@ def edge_patches(labels: np.ndarray, p: np.ndarray, q: np.ndarray, edge_pair: np
         Region id per pixel.
     p, q : ndarray, shape (E,), int
         Flat pixel indices of both sides of every border edge
-        (:func:`~engine.strokes.layers_regions.adjacent_pairs`); ``q`` lies right of or
+        (:func:`~engine.layers.regions.adjacent_pairs`); ``q`` lies right of or
         below ``p``.
     edge_pair : ndarray, shape (E,), int
         Which pair each edge belongs to.
@@ -100,7 +100,7 @@ def patch_cue(model, labels: np.ndarray, n_pairs: int, p: np.ndarray, q: np.ndar
 
     Parameters
     ----------
-    model : engine.strokes.layers_model.TreeModel
+    model : engine.layers.model.TreeModel
         Patch trees (:func:`fit_patch_trees`).
     labels : ndarray, shape (H, W), int
     n_pairs : int

@@ -1,22 +1,22 @@
-"""Fitting the occlusion model of :mod:`engine.strokes.layers` on synthetic paintings.
+"""Fitting the occlusion model of :mod:`engine.layers.predict` on synthetic paintings.
 
 Every pair of touching colour regions of a training painting is an example: its
-border cues (:func:`engine.strokes.layers_regions.pair_features`), both regions' shape
-descriptors (:func:`engine.strokes.layers_shape.region_features`) and whether the
+border cues (:func:`engine.layers.regions.pair_features`), both regions' shape
+descriptors (:func:`engine.layers.shape.region_features`) and whether the
 first region belongs to a stroke painted later (the canvas counts as painted before
 everything). Each example is also read the other way round (cues negated, regions
 swapped, answer flipped), so the model sees no preferred order. scikit-learn's
 ``HistGradientBoostingClassifier`` fits it, examples weighted by the square root of
 their shared border length (long borders matter more, short ones still count); the
-trees are written as JSON (:func:`engine.strokes.layers_model.trees_to_json`).
-One cue is itself learnt: the patch trees of :mod:`engine.strokes.layers_patches`,
+trees are written as JSON (:func:`engine.layers.model.trees_to_json`).
+One cue is itself learnt: the patch trees of :mod:`engine.layers.patches`,
 fitted first on the first :data:`PATCH_SHARE` of the set's paintings; the pair trees
 are fitted on the next paintings, so they learn how far to trust the patch cue on
 paintings it never saw. The context trees of the second pass
-(:mod:`engine.strokes.layers_context`) are fitted on the last :data:`CONTEXT_SHARE`,
+(:mod:`engine.layers.context`) are fitted on the last :data:`CONTEXT_SHARE`,
 on what the first pass makes of paintings it never saw. All three go in one file.
 
-Retrain the shipped model (``engine/strokes/data/layers_occlusion.json``)::
+Retrain the shipped model (``engine/layers/data/occlusion.json``)::
 
     python -m engine synth --count 1000 --out DIR --seed 1 --size 256
     python -m engine layers train --dataset DIR
@@ -38,13 +38,13 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.strokes.layers_context import PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, context_inputs
-from engine.strokes.layers_model import pair_logits
-from engine.strokes.layers_patches import edge_patches
-from engine.strokes.layers_regions import (
+from engine.layers.context import PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, context_inputs
+from engine.layers.model import pair_logits
+from engine.layers.patches import edge_patches
+from engine.layers.regions import (
     FEATURE_NAMES, adjacent_pairs, pair_features, pair_of_edges, segment_regions,
 )
-from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
+from engine.layers.shape import REGION_NAMES, pair_rows, region_features
 
 #: Share of a training set's paintings that fits the patch trees (the first ones).
 PATCH_SHARE = 0.3
@@ -71,13 +71,13 @@ def training_pairs(image, masks, patches):
     masks : ndarray, shape (S, H, W), bool
         Each stroke's footprint, in painting order (as :mod:`engine.strokes.synth`
         writes them).
-    patches : engine.strokes.layers_model.TreeModel
+    patches : engine.layers.model.TreeModel
         Patch trees for the ``edge_patches`` cue.
 
     Returns
     -------
     rows : ndarray, shape (P, len(FEATURE_NAMES) + 2 · len(REGION_NAMES)), float64
-        Model input (:func:`~engine.strokes.layers_shape.pair_rows`) of each pair whose
+        Model input (:func:`~engine.layers.shape.pair_rows`) of each pair whose
         regions belong to different strokes.
     on_top : ndarray, shape (P,), float64
         1.0 where the pair's first region was painted later (lies on top), else 0.0.
@@ -99,19 +99,19 @@ def training_context(image, masks, model):
     ----------
     image, masks
         As for :func:`training_pairs`.
-    model : engine.strokes.layers_model.TreeModel
+    model : engine.layers.model.TreeModel
         The first pass: pair trees with their patch trees.
 
     Returns
     -------
     rows : ndarray, shape (P, F), float64
         Second-pass input of each pair whose regions belong to different strokes
-        (:func:`~engine.strokes.layers_context.context_inputs` through
-        :func:`~engine.strokes.layers_shape.pair_rows`).
+        (:func:`~engine.layers.context.context_inputs` through
+        :func:`~engine.layers.shape.pair_rows`).
     on_top : ndarray, shape (P,), float64
         As for :func:`training_pairs`.
     """
-    from engine.strokes.layers import scores_from_logits
+    from engine.layers.predict import scores_from_logits
 
     found = _painting_pairs(image, masks, model.require_patches())
     if found is None:
@@ -246,7 +246,7 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     dataset_dir : str or Path
         Folder written by ``python -m engine synth``.
     out_path : str or Path
-        JSON file to write (folders are created); :func:`engine.strokes.layers.load_model`
+        JSON file to write (folders are created); :func:`engine.layers.predict.load_model`
         reads it.
     limit : int, optional
         Use the first ``limit`` paintings only.
@@ -268,9 +268,9 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     ValueError
         For a set of fewer than 3 paintings.
     """
-    from engine.strokes.layers_eval import list_paintings
-    from engine.strokes.layers_model import TreeModel, trees_to_json
-    from engine.strokes.layers_patches import PATCH_TREE_SETTINGS, fit_patch_trees
+    from engine.layers.evaluate import list_paintings
+    from engine.layers.model import TreeModel, trees_to_json
+    from engine.layers.patches import PATCH_TREE_SETTINGS, fit_patch_trees
 
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
@@ -358,7 +358,7 @@ def _each_painting(function, dataset_dir, stems, extra, *, desc, progress, worke
 
 
 def _one_painting(job):
-    from engine.strokes.layers_eval import load_painting
+    from engine.layers.evaluate import load_painting
 
     function, dataset_dir, stem, extra = job
     image, masks, _ = load_painting(dataset_dir, stem)

@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from engine.strokes.layers import Layer, layer_index_image, predict_layers
-from engine.strokes.layers_eval import evaluate, score_prediction
+from engine.layers.predict import Layer, layer_index_image, predict_layers
+from engine.layers.evaluate import evaluate, score_prediction
 from engine.strokes.synth import paint, top_stroke_index
 
 

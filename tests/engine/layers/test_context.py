@@ -5,14 +5,14 @@ import copy
 import numpy as np
 import pytest
 
-from engine.strokes.layers import load_model, order_regions, rank_from_logits, scores_from_logits
-from engine.strokes.layers_context import (
+from engine.layers.predict import load_model, order_regions, rank_from_logits, scores_from_logits
+from engine.layers.context import (
     PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, chain_evidence, context_inputs, context_logits, context_rows,
 )
-from engine.strokes.layers_model import TreeModel, pair_logits
-from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
-from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
-from engine.strokes.layers_train import CONTEXT_WIDTHS, swapped
+from engine.layers.model import TreeModel, pair_logits
+from engine.layers.regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.layers.shape import REGION_NAMES, pair_rows, region_features
+from engine.layers.train import CONTEXT_WIDTHS, swapped
 from engine.strokes.synth import paint
 
 

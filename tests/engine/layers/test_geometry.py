@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from engine.strokes.layers_geometry import GEOMETRY_NAMES, border_geometry
-from engine.strokes.layers_regions import adjacent_pairs
+from engine.layers.geometry import GEOMETRY_NAMES, border_geometry
+from engine.layers.regions import adjacent_pairs
 
 
 def _edges(labels):

@@ -3,26 +3,26 @@
 From the picture alone, :func:`predict_layers` proposes an ordered list of layers,
 back to front, each a mask with its colour. Method (occlusion reasoning):
 
-1. cut the picture into connected colour regions (:mod:`engine.strokes.layers_regions`);
+1. cut the picture into connected colour regions (:mod:`engine.layers.regions`);
 2. for every pair of touching regions, read occlusion cues along their shared border
-   (convexity, T-junctions, convex-hull bites, :mod:`engine.strokes.layers_regions`; where
-   the border lies on each region's axes, :mod:`engine.strokes.layers_geometry`; outlines
-   around a few border edges read by learnt trees, :mod:`engine.strokes.layers_patches`) and
-   the shape of both regions (solidity, holes, thickness, … :mod:`engine.strokes.layers_shape`)
+   (convexity, T-junctions, convex-hull bites, :mod:`engine.layers.regions`; where
+   the border lies on each region's axes, :mod:`engine.layers.geometry`; outlines
+   around a few border edges read by learnt trees, :mod:`engine.layers.patches`) and
+   the shape of both regions (solidity, holes, thickness, … :mod:`engine.layers.shape`)
    into gradient-boosted trees trained on synthetic paintings (:mod:`engine.strokes.synth`,
-   model ``engine/strokes/data/layers_occlusion.json``, :mod:`engine.strokes.layers_model`):
+   model ``engine/layers/data/occlusion.json``, :mod:`engine.layers.model`):
    the antisymmetric log-odds that one lies on top;
 3. give every region a score by least squares: score differences of touching regions
    follow their log-odds, and a weak pull towards log area (smaller regions, more
    covered, earlier) orders regions the evidence does not link (:func:`scores_from_logits`);
 4. read every pair again beside what the ranking made of its neighbourhood (its scores,
-   chains through common neighbours, :mod:`engine.strokes.layers_context`) with a second
+   chains through common neighbours, :mod:`engine.layers.context`) with a second
    set of trees, and rank once more from those log-odds (:func:`rank_from_logits`);
 5. give each region a depth by the ground-truth rule (1 + the deepest earlier
    region it touches) and group regions of one depth and colour into a layer.
 
 Retrain the model with ``python -m engine synth --count 1000 --out DIR --seed 1 --size 256
-&& python -m engine layers train --dataset DIR`` (:mod:`engine.strokes.layers_train`).
+&& python -m engine layers train --dataset DIR`` (:mod:`engine.layers.train`).
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.strokes.layers_context import context_logits
-from engine.strokes.layers_model import MODEL_PATH, TreeModel, pair_logits
-from engine.strokes.layers_regions import pair_features, segment_regions
-from engine.strokes.layers_shape import region_features
+from engine.layers.context import context_logits
+from engine.layers.model import MODEL_PATH, TreeModel, pair_logits
+from engine.layers.regions import pair_features, segment_regions
+from engine.layers.shape import region_features
 
 
 @dataclass
@@ -57,7 +57,7 @@ CONTEXT_CLIP = 1.0
 
 
 def load_model(path: Path | str = MODEL_PATH) -> TreeModel:
-    """The occlusion model (:class:`~engine.strokes.layers_model.TreeModel`), read once per path.
+    """The occlusion model (:class:`~engine.layers.model.TreeModel`), read once per path.
 
     Raises
     ------
@@ -110,7 +110,7 @@ def order_regions(labels, colours, *, model: TreeModel | None = None) -> np.ndar
     Parameters
     ----------
     labels : ndarray, shape (H, W), int
-        Region id ``0…n-1`` per pixel (:func:`~engine.strokes.layers_regions.segment_regions`).
+        Region id ``0…n-1`` per pixel (:func:`~engine.layers.regions.segment_regions`).
     colours : ndarray, shape (n, 3), uint8
         Each region's colour.
     model : TreeModel, optional
@@ -237,7 +237,7 @@ def region_depths(labels: np.ndarray, rank: np.ndarray) -> np.ndarray:
         1 + the depth of the deepest earlier-ranked region it touches; 0 if it touches
         none.
     """
-    from engine.strokes.layers_regions import adjacent_pairs
+    from engine.layers.regions import adjacent_pairs
 
     p, q = adjacent_pairs(labels)
     flat = labels.ravel()

@@ -6,13 +6,13 @@ import json
 import numpy as np
 import pytest
 
-from engine.strokes.layers import load_model, rank_from_logits
-from engine.strokes.layers_eval import evaluate
-from engine.strokes.layers_model import TreeModel, pair_logits, trees_to_json
-from engine.strokes.layers_patches import PATCH_SHAPE
-from engine.strokes.layers_regions import FEATURE_NAMES, pair_features, segment_regions
-from engine.strokes.layers_shape import REGION_NAMES, pair_rows, region_features
-from engine.strokes.layers_train import fit_trees, swapped, train
+from engine.layers.predict import load_model, rank_from_logits
+from engine.layers.evaluate import evaluate
+from engine.layers.model import TreeModel, pair_logits, trees_to_json
+from engine.layers.patches import PATCH_SHAPE
+from engine.layers.regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.layers.shape import REGION_NAMES, pair_rows, region_features
+from engine.layers.train import fit_trees, swapped, train
 from engine.strokes.synth import paint
 
 
@@ -118,7 +118,7 @@ def test_training_on_two_paintings_is_refused_before_any_fitting(tmp_path):
 
 
 def test_a_model_without_patch_trees_is_refused_with_the_fix(tmp_path):
-    from engine.strokes.layers import order_regions
+    from engine.layers.predict import order_regions
 
     shipped = load_model()
     old = TreeModel(shipped.baseline, [], shipped.n_features)

@@ -6,7 +6,7 @@ width from it) or an end (about half a length along it). The covered region's ou
 there is a cut made by a foreign shape, at any angle and anywhere along it.
 :func:`border_geometry` measures, per pair of touching regions, how the border's
 direction and position sit in each region's moment ellipse and returns first − second
-differences, antisymmetric like the other cues of :mod:`engine.strokes.layers_regions`.
+differences, antisymmetric like the other cues of :mod:`engine.layers.regions`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def border_geometry(labels: np.ndarray, pairs: np.ndarray, p: np.ndarray, q: np.
         Touching regions.
     p, q : ndarray, shape (E,), int
         Flat pixel indices of both sides of every border edge
-        (:func:`~engine.strokes.layers_regions.adjacent_pairs`).
+        (:func:`~engine.layers.regions.adjacent_pairs`).
     edge_pair : ndarray, shape (E,), int
         Index into ``pairs`` of each edge.
 

@@ -13,9 +13,9 @@ flips their sign, and a positive value means "the first region is on top". Cues:
 * **convex hulls** — the covered stroke's hull reaches into the top one (the
   bite it lost), whereas the top stroke's hull stays mostly its own;
 * solidity, area and lightness differences, whose use training decides;
-* where the border sits on each region's own axes (:mod:`engine.strokes.layers_geometry`);
+* where the border sits on each region's own axes (:mod:`engine.layers.geometry`);
 * the outlines around a few border edges, read by learnt trees
-  (:mod:`engine.strokes.layers_patches`).
+  (:mod:`engine.layers.patches`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from scipy import ndimage
 from engine.color.kmeans import nearest_center, weighted_kmeans
 from engine.color.spaces import luma, unique_colors
 from engine.regions import connected_regions, merge_small_regions
-from engine.strokes.layers_geometry import GEOMETRY_NAMES, border_geometry
-from engine.strokes.layers_patches import patch_cue
+from engine.layers.geometry import GEOMETRY_NAMES, border_geometry
+from engine.layers.patches import patch_cue
 
 # Disc radii (px): 13 and 19 reach round the end caps of broad strokes.
 _RADII = (3, 5, 9, 13, 19)
@@ -164,7 +164,7 @@ def pair_features(labels: np.ndarray, colours: np.ndarray, *, patches):
         Region id ``0…R-1`` per pixel.
     colours : ndarray, shape (R, 3), uint8
         Each region's colour.
-    patches : engine.strokes.layers_model.TreeModel
+    patches : engine.layers.model.TreeModel
         Patch trees of the ``edge_patches`` cue (``TreeModel.require_patches()`` of the
         occlusion model).
 

@@ -5,7 +5,7 @@ brush stroke of its kind (capsule, rounded rectangle, taper), no holes, its own
 thickness. A stroke painted early is bitten by later ones: lower solidity, holes, a
 ragged outline, more neighbours. :func:`region_features` measures that per region
 (:data:`REGION_NAMES`); :func:`pair_rows` joins them to the antisymmetric border
-cues of :func:`engine.strokes.layers_regions.pair_features` so that swapping the two
+cues of :func:`engine.layers.regions.pair_features` so that swapping the two
 regions of a pair swaps the two region blocks and negates the cues.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 from scipy import ndimage
 
 from engine.color.spaces import luma
-from engine.strokes.layers_regions import adjacent_pairs
+from engine.layers.regions import adjacent_pairs
 
 REGION_NAMES = (
     "log_area", "solidity", "extent", "eccentricity", "compactness", "axis_ratio",

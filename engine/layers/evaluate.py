@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.color.spaces import luma
-from engine.strokes.layers import layer_depth_image, layer_index_image, layers_from_order, order_regions
+from engine.layers.predict import layer_depth_image, layer_index_image, layers_from_order, order_regions
 
 BASELINES = ("larger_first", "smaller_first", "more_overlapped_first", "darker_first", "lighter_first", "random")
 #: Methods scored on every painting; the better one is reported as ``method``.
@@ -18,7 +18,7 @@ def score_prediction(layers, masks: np.ndarray, layer_image: np.ndarray) -> dict
     """Raw counts comparing predicted layers with one painting's ground truth.
 
     Matching: every visible stroke (the last stroke of ``masks`` covering a pixel)
-    takes the predicted rank — the list ``index`` of a :class:`~engine.strokes.layers.Layer`
+    takes the predicted rank — the list ``index`` of a :class:`~engine.layers.predict.Layer`
     — held by the majority of its visible pixels; a stroke no layer covers has no rank.
 
     * **Pairwise order**: over every pair of visible strokes whose full masks overlap,
@@ -97,7 +97,7 @@ def baseline_layers(name: str, labels, colours, *, rng=None):
     Returns
     -------
     list of Layer
-        As :func:`~engine.strokes.layers.layers_from_order` builds them.
+        As :func:`~engine.layers.predict.layers_from_order` builds them.
 
     Raises
     ------
@@ -177,7 +177,7 @@ def layers_of_plan(render) -> list:
         Layer ``i`` holds the pixels plan layer ``i`` painted last, depth ``i``; the
         colour is unused (black).
     """
-    from engine.strokes.layers import Layer
+    from engine.layers.predict import Layer
 
     return [Layer(index=i, mask=render.owner == i, color=(0, 0, 0), depth=i) for i in range(len(render.layers))]
 
@@ -249,7 +249,7 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, m
              methods: tuple[str, ...] = METHODS) -> dict:
     """Score the methods and the baselines on a synthetic set.
 
-    Methods: ``occlusion`` (:func:`~engine.strokes.layers.predict_layers`) and ``planner``
+    Methods: ``occlusion`` (:func:`~engine.layers.predict.predict_layers`) and ``planner``
     (the stroke planner's layers, :func:`planner_layers`). Each painting is cut into
     colour regions once; the occlusion method and every baseline (:data:`BASELINES`)
     order those same regions, so only the ordering differs. Scores are pooled over the set
@@ -264,7 +264,7 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, m
         Use the first ``limit`` paintings only.
     progress : bool, optional
         Show a progress bar on stderr.
-    model : engine.strokes.layers_model.TreeModel, optional
+    model : engine.layers.model.TreeModel, optional
         Occlusion model (default: the shipped one).
     methods : tuple of str, optional
         Methods to score, among :data:`METHODS` (the planner takes most of the time).
@@ -282,7 +282,7 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, m
     ValueError
         If the folder holds no synthetic painting, or for an unknown method.
     """
-    from engine.strokes.layers_regions import segment_regions
+    from engine.layers.regions import segment_regions
 
     methods = tuple(methods)
     if not methods or set(methods) - set(METHODS):
