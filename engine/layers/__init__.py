@@ -3,10 +3,11 @@
 :mod:`~engine.layers.predict` proposes a painting's layers, back to front, from the
 picture alone; it is reached only from ``python -m engine layers`` (the product's lesson
 orders its steps with :mod:`engine.plan` instead). It cuts the picture into colour
-regions (:mod:`~engine.layers.regions`), reads occlusion cues along every shared border
-(:mod:`~engine.layers.regions`, with the border's place on each region's axes from
-:mod:`~engine.layers.geometry` and a learnt cue from the outlines around border edges,
-:mod:`~engine.layers.patches`) and both regions' shapes (:mod:`~engine.layers.shape`),
+regions and finds their borders (:mod:`~engine.layers.regions`), reads occlusion cues
+along every shared border (:mod:`~engine.layers.cues`, with the border's place on each
+region's axes from :mod:`~engine.layers.geometry` and a learnt cue from the outlines
+around border edges, :mod:`~engine.layers.patches`) and both regions' shapes
+(:mod:`~engine.layers.shape`),
 turns them into log-odds with gradient-boosted trees stored as JSON
 (:mod:`~engine.layers.model`, ``data/occlusion.json``), ranks the regions, and reads
 every pair once more beside its neighbourhood (:mod:`~engine.layers.context`).

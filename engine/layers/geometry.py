@@ -6,7 +6,7 @@ width from it) or an end (about half a length along it). The covered region's ou
 there is a cut made by a foreign shape, at any angle and anywhere along it.
 :func:`border_geometry` measures, per pair of touching regions, how the border's
 direction and position sit in each region's moment ellipse and returns first − second
-differences, antisymmetric like the other cues of :mod:`engine.layers.regions`.
+differences, antisymmetric like the other cues of :mod:`engine.layers.cues`.
 """
 
 from __future__ import annotations

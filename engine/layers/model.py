@@ -126,7 +126,7 @@ def pair_logits(model: TreeModel, cues: np.ndarray, region: np.ndarray, pairs: n
     ----------
     model : TreeModel
     cues : ndarray, shape (P, C), float
-        Border cues (:func:`engine.layers.regions.pair_features`).
+        Border cues (:func:`engine.layers.cues.pair_features`).
     region : ndarray, shape (n, R), float
         Region descriptors (:func:`engine.layers.shape.region_features`).
     pairs : ndarray, shape (P, 2), int

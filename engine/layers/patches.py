@@ -1,6 +1,6 @@
 """A learnt cue of which region lies on top, read from the outlines around border edges.
 
-Hand-made cues (:mod:`engine.layers.regions`, :mod:`engine.layers.geometry`)
+Hand-made cues (:mod:`engine.layers.cues`, :mod:`engine.layers.geometry`)
 measure a few things about a border; the outlines around it say more (a stroke's end
 cap running through, a corner where one stroke is cut, bristle gaps). For a few edges of
 every border, :func:`edge_patches` samples the labels in a 32 × 33 px window turned so that

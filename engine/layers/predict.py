@@ -5,7 +5,7 @@ back to front, each a mask with its colour. Method (occlusion reasoning):
 
 1. cut the picture into connected colour regions (:mod:`engine.layers.regions`);
 2. for every pair of touching regions, read occlusion cues along their shared border
-   (convexity, T-junctions, convex-hull bites, :mod:`engine.layers.regions`; where
+   (convexity, T-junctions, convex-hull bites, :mod:`engine.layers.cues`; where
    the border lies on each region's axes, :mod:`engine.layers.geometry`; outlines
    around a few border edges read by learnt trees, :mod:`engine.layers.patches`) and
    the shape of both regions (solidity, holes, thickness, … :mod:`engine.layers.shape`)
@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from engine.layers.context import context_logits
+from engine.layers.cues import pair_features
 from engine.layers.model import MODEL_PATH, TreeModel, pair_logits
-from engine.layers.regions import pair_features, segment_regions
+from engine.layers.regions import segment_regions
 from engine.layers.shape import region_features
 
 

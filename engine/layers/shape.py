@@ -5,7 +5,7 @@ brush stroke of its kind (capsule, rounded rectangle, taper), no holes, its own
 thickness. A stroke painted early is bitten by later ones: lower solidity, holes, a
 ragged outline, more neighbours. :func:`region_features` measures that per region
 (:data:`REGION_NAMES`); :func:`pair_rows` joins them to the antisymmetric border
-cues of :func:`engine.layers.regions.pair_features` so that swapping the two
+cues of :func:`engine.layers.cues.pair_features` so that swapping the two
 regions of a pair swaps the two region blocks and negates the cues.
 """
 

@@ -1,7 +1,7 @@
 """Fitting the occlusion model of :mod:`engine.layers.predict` on synthetic paintings.
 
 Every pair of touching colour regions of a training painting is an example: its
-border cues (:func:`engine.layers.regions.pair_features`), both regions' shape
+border cues (:func:`engine.layers.cues.pair_features`), both regions' shape
 descriptors (:func:`engine.layers.shape.region_features`) and whether the
 first region belongs to a stroke painted later (the canvas counts as painted before
 everything). Each example is also read the other way round (cues negated, regions
@@ -39,11 +39,10 @@ from pathlib import Path
 import numpy as np
 
 from engine.layers.context import PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, context_inputs
+from engine.layers.cues import FEATURE_NAMES, pair_features
 from engine.layers.model import pair_logits
 from engine.layers.patches import edge_patches
-from engine.layers.regions import (
-    FEATURE_NAMES, adjacent_pairs, pair_features, pair_of_edges, segment_regions,
-)
+from engine.layers.regions import adjacent_pairs, pair_of_edges, segment_regions
 from engine.layers.shape import REGION_NAMES, pair_rows, region_features
 
 #: Share of a training set's paintings that fits the patch trees (the first ones).

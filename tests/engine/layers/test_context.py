@@ -5,12 +5,13 @@ import copy
 import numpy as np
 import pytest
 
-from engine.layers.predict import load_model, order_regions, rank_from_logits, scores_from_logits
 from engine.layers.context import (
     PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, chain_evidence, context_inputs, context_logits, context_rows,
 )
+from engine.layers.cues import FEATURE_NAMES, pair_features
 from engine.layers.model import TreeModel, pair_logits
-from engine.layers.regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.layers.predict import load_model, order_regions, rank_from_logits, scores_from_logits
+from engine.layers.regions import segment_regions
 from engine.layers.shape import REGION_NAMES, pair_rows, region_features
 from engine.layers.train import CONTEXT_WIDTHS, swapped
 from engine.strokes.synth import paint

@@ -6,11 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from engine.layers.predict import load_model, rank_from_logits
+from engine.layers.cues import FEATURE_NAMES, pair_features
 from engine.layers.evaluate import evaluate
 from engine.layers.model import TreeModel, pair_logits, trees_to_json
 from engine.layers.patches import PATCH_SHAPE
-from engine.layers.regions import FEATURE_NAMES, pair_features, segment_regions
+from engine.layers.predict import load_model, rank_from_logits
+from engine.layers.regions import segment_regions
 from engine.layers.shape import REGION_NAMES, pair_rows, region_features
 from engine.layers.train import fit_trees, swapped, train
 from engine.strokes.synth import paint
