@@ -126,8 +126,17 @@ def patch_cue(model, labels: np.ndarray, n_pairs: int, p: np.ndarray, q: np.ndar
     return total / np.maximum(count, 1)
 
 
-def fit_patch_trees(patches: np.ndarray, near_on_top: np.ndarray):
+def fit_patch_trees(patches: np.ndarray, near_on_top: np.ndarray, *, settings=None):
     """Fit the patch trees on windows read as given, mirrored and from the far side.
+
+    Parameters
+    ----------
+    patches : ndarray, shape (N, PATCH_SHAPE[0] · PATCH_SHAPE[1]), float
+        Windows of :func:`edge_patches`.
+    near_on_top : ndarray, shape (N,), bool
+        Whether each window's near side lies on top.
+    settings : dict, optional
+        ``HistGradientBoostingClassifier`` settings (default :data:`PATCH_TREE_SETTINGS`).
 
     Returns
     -------
@@ -144,4 +153,5 @@ def fit_patch_trees(patches: np.ndarray, near_on_top: np.ndarray):
         raise ValueError("training needs at least one border between regions of two different strokes.")
     answers = np.asarray(near_on_top, dtype=bool)
     rows = np.concatenate([patches, mirrored(patches), other_side(patches)])
-    return HistGradientBoostingClassifier(**PATCH_TREE_SETTINGS).fit(rows, np.r_[answers, answers, ~answers])
+    settings = PATCH_TREE_SETTINGS if settings is None else settings
+    return HistGradientBoostingClassifier(**settings).fit(rows, np.r_[answers, answers, ~answers])

@@ -237,7 +237,8 @@ def fit_trees(rows, on_top, border=None, *, widths=(len(FEATURE_NAMES), len(REGI
     return model
 
 
-def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = False, workers: int = 1) -> dict:
+def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = False, workers: int = 1,
+          pair_settings=None, patch_settings=None, context_settings=None) -> dict:
     """Fit the occlusion model on a synthetic set and write it as JSON.
 
     Parameters
@@ -253,6 +254,11 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
         Show a progress bar on stderr.
     workers : int, optional
         Processes reading the paintings (the model is the same for any number).
+    pair_settings, patch_settings, context_settings : dict, optional
+        ``HistGradientBoostingClassifier`` settings of the pair, patch and context trees
+        (default :data:`TREE_SETTINGS`, :data:`~engine.layers.patches.PATCH_TREE_SETTINGS`
+        and :data:`CONTEXT_TREE_SETTINGS`, those of the shipped model; smaller ones train
+        in seconds, for tests).
 
     Returns
     -------
@@ -271,6 +277,9 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     from engine.layers.model import TreeModel, trees_to_json
     from engine.layers.patches import PATCH_TREE_SETTINGS, fit_patch_trees
 
+    pair_settings = TREE_SETTINGS if pair_settings is None else pair_settings
+    patch_settings = PATCH_TREE_SETTINGS if patch_settings is None else patch_settings
+    context_settings = CONTEXT_TREE_SETTINGS if context_settings is None else context_settings
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
     if len(stems) < 3:
@@ -285,14 +294,15 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
 
     patch_parts = each(_painting_patches, stems[:n_patch], "patches")
     patch_trees = trees_to_json(fit_patch_trees(np.concatenate([p[0] for p in patch_parts]),
-                                                np.concatenate([p[1] for p in patch_parts])))
+                                                np.concatenate([p[1] for p in patch_parts]),
+                                                settings=patch_settings))
     patch_model = TreeModel(patch_trees["baseline"], patch_trees["trees"], patch_trees["n_features"])
 
     parts = each(training_pairs, stems[n_patch:n_patch + n_pairs], "pairs", patch_model)
     rows = np.concatenate([p[0] for p in parts])
     target = np.concatenate([p[1] for p in parts])
     border = np.concatenate([p[2] for p in parts])
-    fitted = fit_trees(rows, target, border)
+    fitted = fit_trees(rows, target, border, settings=pair_settings)
     trees = trees_to_json(fitted)
     model = TreeModel(trees["baseline"], trees["trees"], trees["n_features"], patch_model)
     logits = _both_ways(model, rows)
@@ -301,16 +311,16 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     context_examples = np.concatenate([p[0] for p in context_parts])
     context_answers = np.concatenate([p[1] for p in context_parts])
     context_trees = trees_to_json(fit_trees(context_examples, context_answers, widths=CONTEXT_WIDTHS,
-                                            settings=CONTEXT_TREE_SETTINGS))
+                                            settings=context_settings))
     context_model = TreeModel(context_trees["baseline"], context_trees["trees"], context_trees["n_features"])
     context_fit_logits = _both_ways(context_model, context_examples, CONTEXT_WIDTHS)
     report = {
         "model": "gradient-boosted trees on border cues (one of them learnt from patches) and both regions' "
                  "shapes (read both ways round), then context trees reading each pair beside its neighbours",
         "features": list(FEATURE_NAMES) + [f"first_{n}" for n in REGION_NAMES] + [f"second_{n}" for n in REGION_NAMES],
-        "settings": dict(TREE_SETTINGS),
-        "patch_settings": dict(PATCH_TREE_SETTINGS, patch_share=PATCH_SHARE),
-        "context_settings": dict(CONTEXT_TREE_SETTINGS, context_share=CONTEXT_SHARE),
+        "settings": dict(pair_settings),
+        "patch_settings": dict(patch_settings, patch_share=PATCH_SHARE),
+        "context_settings": dict(context_settings, context_share=CONTEXT_SHARE),
         "trained_on": {"dataset": dataset_dir.name, "paintings": len(stems), "pairs": int(len(target)),
                        "patch_paintings": n_patch, "patches": int(sum(len(p[0]) for p in patch_parts)),
                        "context_paintings": n_context,

@@ -8,23 +8,17 @@ import pytest
 from engine.layers.context import (
     PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, chain_evidence, context_inputs, context_logits, context_rows,
 )
-from engine.layers.cues import FEATURE_NAMES, pair_features
+from engine.layers.cues import FEATURE_NAMES
 from engine.layers.model import TreeModel, pair_logits
 from engine.layers.predict import load_model, order_regions, rank_from_logits, scores_from_logits
-from engine.layers.regions import segment_regions
-from engine.layers.shape import REGION_NAMES, pair_rows, region_features
+from engine.layers.shape import REGION_NAMES, pair_rows
 from engine.layers.train import CONTEXT_WIDTHS, swapped
-from engine.strokes.synth import paint
 
 
 @pytest.fixture(scope="module")
-def first_pass():
-    painting = paint((96, 96), seed=3, grid_scale=16)
-    labels, colours = segment_regions(painting.image)
-    model = load_model()
-    pairs, cues, border = pair_features(labels, colours, patches=model.require_patches())
-    region = region_features(labels, colours, pairs)
-    logits = pair_logits(model, cues, region, pairs)
+def first_pass(painted_regions):
+    _, labels, colours, pairs, cues, border, region = painted_regions
+    logits = pair_logits(load_model(), cues, region, pairs)
     scores = scores_from_logits(len(region), pairs, logits, prior=region[:, 0])
     return labels, colours, pairs, cues, border, region, logits, scores
 

@@ -56,7 +56,7 @@ def test_reading_from_the_other_side_or_mirrored_twice_is_the_identity():
     assert not np.array_equal(other_side(patches), patches)
 
 
-def test_trained_patch_trees_read_occlusion_and_the_cue_flips_with_the_pair():
+def test_trained_patch_trees_read_occlusion_and_the_cue_flips_with_the_pair(tiny_trees):
     parts = []
     for seed in range(4):
         painting = paint((96, 96), seed=seed, grid_scale=16)
@@ -64,7 +64,7 @@ def test_trained_patch_trees_read_occlusion_and_the_cue_flips_with_the_pair():
         parts.append(training_patches(labels, region_strokes(labels, painting.masks)))
     patches, near_on_top = (np.concatenate(x) for x in zip(*parts))
     assert len(patches) > 300 and 0.2 < near_on_top.mean() < 0.8
-    fitted = fit_patch_trees(patches, near_on_top)
+    fitted = fit_patch_trees(patches, near_on_top, settings=tiny_trees)
     trees = json.loads(json.dumps(trees_to_json(fitted)))
     model = TreeModel(trees["baseline"], trees["trees"], trees["n_features"])
     np.testing.assert_allclose(model.raw(patches[:200]), fitted.decision_function(patches[:200]), atol=1e-4)

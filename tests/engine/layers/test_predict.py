@@ -1,42 +1,23 @@
+"""Predicting layers: they partition the picture back to front, a stroke on top comes later,
+ranks follow the evidence, and old or missing model files are refused with the fix."""
+
 import argparse
 import json
 
 import numpy as np
 import pytest
 
-from engine.layers.predict import Layer, layer_index_image, predict_layers
-from engine.layers.evaluate import evaluate, score_prediction
-from engine.strokes.synth import paint, top_stroke_index
-
-
-def _truth_layers(painting, reverse=False):
-    """One layer per visible stroke, in paint order (or reversed), with its true depth."""
-    top = top_stroke_index(painting.masks)
-    strokes = [k for k in range(len(painting.masks)) if (top == k).any()]
-    if reverse:
-        strokes = strokes[::-1]
-    return [Layer(i, top == k, tuple(int(c) for c in painting.colors[k]), int(painting.layers[k]))
-            for i, k in enumerate(strokes)]
+from engine.layers.model import TreeModel
+from engine.layers.predict import (
+    Layer, layer_depth_image, layer_index_image, layers_from_order, load_model, order_regions, predict_layers,
+    rank_from_logits, region_depths,
+)
+from engine.strokes.synth import paint
 
 
 @pytest.fixture(scope="module")
 def painting():
     return paint((96, 96), seed=21, grid_scale=16)
-
-
-def test_perfect_prediction_scores_one_and_reversed_scores_zero(painting):
-    perfect = score_prediction(_truth_layers(painting), painting.masks, painting.layer_image)
-    assert perfect["pairs"] > 20
-    assert perfect["pairs_correct"] == perfect["pairs"]
-    assert perfect["pixels_correct"] == perfect["pixels"]
-    reversed_ = score_prediction(_truth_layers(painting, reverse=True), painting.masks, painting.layer_image)
-    assert reversed_["pairs"] == perfect["pairs"] and reversed_["pairs_correct"] == 0.0
-
-
-def test_one_layer_for_everything_ties_every_pair(painting):
-    everything = [Layer(0, np.ones(painting.image.shape[:2], bool), (0, 0, 0), 0)]
-    score = score_prediction(everything, painting.masks, painting.layer_image)
-    assert score["pairs_correct"] == pytest.approx(score["pairs"] / 2)
 
 
 def test_predicted_layers_partition_the_picture_back_to_front(painting):
@@ -67,26 +48,6 @@ def test_stroke_on_top_of_another_is_put_after_it():
     assert bar.index < round_.index
 
 
-def test_evaluate_beats_the_baselines_on_a_small_set(tmp_path):
-    from engine.cli import synth
-
-    synth.run(argparse.Namespace(count=4, out=tmp_path, size=128, seed=77, grid_scale=None, workers=1))
-    result = evaluate(tmp_path)
-    assert set(result["baselines"]) == {"larger_first", "smaller_first", "more_overlapped_first",
-                                        "darker_first", "lighter_first", "random"}
-    assert set(result["methods"]) == {"occlusion", "planner"}
-    for scores in [result["method"], *result["baselines"].values()]:
-        assert 0.0 <= scores["pairwise_order_accuracy"] <= 1.0 and 0.0 <= scores["pixel_accuracy"] <= 1.0
-    best = max(s["pairwise_order_accuracy"] for s in result["baselines"].values())
-    assert result["method"]["pairwise_order_accuracy"] > best
-    json.dumps(result)
-
-
-def test_evaluate_refuses_a_folder_without_paintings(tmp_path):
-    with pytest.raises(ValueError, match="engine synth"):
-        evaluate(tmp_path)
-
-
 def test_predict_command_writes_masks_index_and_listing(tmp_path, painting):
     from engine.cli import layers as cli
     from engine.imageio import save_image
@@ -105,3 +66,44 @@ def test_predict_command_writes_masks_index_and_listing(tmp_path, painting):
 def test_bad_image_raises_value_error():
     with pytest.raises(ValueError):
         predict_layers(np.zeros((3, 3, 3), np.uint8))
+
+
+def test_ranks_follow_consistent_evidence_and_the_prior_orders_the_rest():
+    pairs = np.array([[1, 0], [2, 1], [3, 2]])  # 1 on 0, 2 on 1, 3 on 2
+    np.testing.assert_array_equal(rank_from_logits(4, pairs, np.full(3, 3.0)), [0, 1, 2, 3])
+    np.testing.assert_array_equal(rank_from_logits(4, pairs, np.full(3, -3.0)), [3, 2, 1, 0])
+    # Unlinked regions: smaller prior first.
+    np.testing.assert_array_equal(rank_from_logits(3, np.zeros((0, 2)), np.zeros(0), prior=np.array([5.0, 1.0, 3.0])),
+                                  [2, 0, 1])
+
+
+def test_depth_counts_the_earlier_regions_underneath_and_layers_group_depth_and_colour():
+    # Canvas 0; bars 1 and 3 (one colour) lie on it apart; 2 lies on bar 1 only.
+    labels = np.zeros((20, 40), np.int32)
+    labels[5:15, 2:18] = 1
+    labels[8:12, 8:12] = 2
+    labels[5:15, 22:38] = 3
+    rank = np.array([0, 1, 3, 2])
+    np.testing.assert_array_equal(region_depths(labels, rank), [0, 1, 2, 1])
+    colours = np.array([[255, 255, 255], [200, 0, 0], [0, 0, 200], [200, 0, 0]], np.uint8)
+    layers = layers_from_order(labels, colours, rank)
+    assert [(layer.index, layer.depth, layer.color) for layer in layers] == [
+        (0, 0, (255, 255, 255)), (1, 1, (200, 0, 0)), (2, 2, (0, 0, 200))]
+    np.testing.assert_array_equal(layers[1].mask, (labels == 1) | (labels == 3))
+    np.testing.assert_array_equal(layer_depth_image(layers, labels.shape), region_depths(labels, rank)[labels])
+    np.testing.assert_array_equal(layer_index_image(layers[:1], labels.shape), np.where(labels == 0, 0, -1))
+    assert (layer_index_image([], labels.shape) == -1).all()
+
+
+def test_the_model_is_read_once_and_missing_or_old_models_are_refused_with_the_fix(tmp_path):
+    assert load_model() is load_model()
+    with pytest.raises(ValueError, match="layers train"):
+        load_model(tmp_path / "missing.json")
+    (tmp_path / "old.json").write_text(json.dumps({"weights": {"curve_r3": 1.0}}))
+    with pytest.raises(ValueError, match="layers train"):
+        load_model(tmp_path / "old.json")
+    shipped = load_model()
+    without_patches = TreeModel(shipped.baseline, [], shipped.n_features)
+    labels = np.repeat(np.arange(2, dtype=np.int32), 8)[None].repeat(16, axis=0)
+    with pytest.raises(ValueError, match="layers train"):
+        order_regions(labels, np.array([[200, 0, 0], [0, 0, 200]], np.uint8), model=without_patches)
