@@ -192,36 +192,6 @@ def scores_from_logits(n: int, pairs, logits, *, prior=None, pull: float = 0.1, 
     return lsqr(system, target, atol=1e-10, btol=1e-10)[0]
 
 
-def greedy_order(on_top: np.ndarray) -> np.ndarray:
-    """Back-to-front ranks from pairwise "lies on top" evidence.
-
-    Repeatedly places the remaining region with the least total evidence of lying on top
-    of the other remaining ones (ties: the lower index).
-
-    Parameters
-    ----------
-    on_top : ndarray, shape (n, n), float
-        Antisymmetric: ``on_top[i, j] > 0`` says region i lies on region j (values in
-        [-1, 1], 0 for regions that do not touch).
-
-    Returns
-    -------
-    ndarray, shape (n,), int64
-        Rank of each region, a permutation of ``0…n-1``.
-    """
-    n = len(on_top)
-    remaining = np.ones(n, dtype=bool)
-    score = on_top.sum(axis=1)
-    rank = np.empty(n, dtype=np.int64)
-    for position in range(n):
-        candidate = np.flatnonzero(remaining)
-        pick = candidate[np.argmin(score[candidate])]
-        rank[pick] = position
-        remaining[pick] = False
-        score -= on_top[:, pick]  # it no longer counts for the others
-    return rank
-
-
 def region_depths(labels: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """How many layers lie under each region.
 
@@ -329,5 +299,5 @@ def _paint_by_layer(layers, shape, values) -> np.ndarray:
 
 __all__ = [
     "Layer", "predict_layers", "layer_index_image", "layer_depth_image", "load_model",
-    "order_regions", "rank_from_logits", "scores_from_logits", "greedy_order", "region_depths", "layers_from_order",
+    "order_regions", "rank_from_logits", "scores_from_logits", "region_depths", "layers_from_order",
 ]
