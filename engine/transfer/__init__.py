@@ -7,6 +7,6 @@ is the objective (the original project's, reproduced); :mod:`~engine.transfer.op
 holds a projected L-BFGS and Adam; :mod:`~engine.transfer.presets`, :mod:`~engine.transfer.starts` and
 :mod:`~engine.transfer.timing` name the settings, starts and running times;
 :mod:`~engine.transfer.original` is the original recipe kept as
-the baseline. Depends on :mod:`engine.color`, :mod:`engine.imageio`, Keras 3 (TensorFlow
-or JAX) and SciPy, imported only when a model is first built.
+the baseline. Depends on :mod:`engine.color`, :mod:`engine.imageio`, Keras 3 on
+TensorFlow and SciPy, imported only when a model is first built.
 """

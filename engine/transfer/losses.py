@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.transfer.vgg import LAYERS
+from engine.transfer.vgg import LAYERS, require_tensorflow
 
 #: Name recorded with every figure judged by this objective.
 ORIGINAL_OBJECTIVE = "original (RGB 0-1 input; block5_conv1 content; style 0.1/0.3/0.4/0.2 on block2_conv2/block3_conv3/block4_conv3/block5_conv1; alpha 1, beta 0.3)"
@@ -168,8 +168,8 @@ def value_and_grad(extractor, images, targets: Targets, style_weight=BETA, smoot
     """Loss, (content, style) and d loss / d images of :func:`transfer_objective`.
 
     Compiled (traced) once per extractor for every image size: targets and weights
-    are arguments, not constants baked into the graph, so later runs, scales and
-    sizes reuse the same graph. Images of :data:`RECOMPUTE_PIXELS` or more use a
+    are arguments, not constants baked into the graph, so later runs and sizes reuse
+    the same graph. Images of :data:`RECOMPUTE_PIXELS` or more use a
     second graph that recomputes the stem in the backward pass (TensorFlow).
     """
     height, width = np.shape(images)[1:3]
@@ -183,53 +183,39 @@ def value_and_grad(extractor, images, targets: Targets, style_weight=BETA, smoot
 def _compile(extractor, recompute_stem, reference_grams):
     """A compiled ``f(images, content, grams, style_weight, smoothing) -> (loss, aux, grad)``.
 
-    The only backend-specific code of the engine (TensorFlow or JAX); ``reference_grams``
-    give the layers' channel counts for TensorFlow's signature.
+    The only backend-specific code of the engine (TensorFlow, the one backend installed);
+    ``reference_grams`` give the layers' channel counts for TensorFlow's signature.
     """
-    import keras
+    require_tensorflow()
+    import tensorflow as tf
 
     def loss_fn(images, content, grams, style_weight, smoothing, extract=extractor):
         return transfer_objective(extract, images, Targets(content, grams), style_weight, smoothing)
 
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
+    if recompute_stem and extractor.stem is not None:
+        stem = _recomputed(tf, extractor.stem)
+        extract = lambda x: extractor.trunk(stem(x))  # noqa: E731
+        loss_fn = functools.partial(loss_fn, extract=extract)
 
-        if recompute_stem and extractor.stem is not None:
-            stem = _recomputed(tf, extractor.stem)
-            extract = lambda x: extractor.trunk(stem(x))  # noqa: E731
-            loss_fn = functools.partial(loss_fn, extract=extract)
+    # Unknown spatial sizes in the signature: one trace serves every size.
+    channels = [int(g.shape[-1]) for g in reference_grams]
+    signature = [
+        tf.TensorSpec([1, None, None, 3], tf.float32),
+        tf.TensorSpec([1, None, None, channels[LAYERS.index(CONTENT_LAYER)]], tf.float32),
+        tuple(tf.TensorSpec([c, c], tf.float32) for c in channels),
+        tf.TensorSpec([], tf.float32),
+        tf.TensorSpec([], tf.float32),
+    ]
 
-        # Unknown spatial sizes in the signature: one trace serves every scale and size.
-        channels = [int(g.shape[-1]) for g in reference_grams]
-        signature = [
-            tf.TensorSpec([1, None, None, 3], tf.float32),
-            tf.TensorSpec([1, None, None, channels[LAYERS.index(CONTENT_LAYER)]], tf.float32),
-            tuple(tf.TensorSpec([c, c], tf.float32) for c in channels),
-            tf.TensorSpec([], tf.float32),
-            tf.TensorSpec([], tf.float32),
-        ]
+    @tf.function(input_signature=signature)
+    def compiled(images, *rest):
+        # Only the image is differentiated: don't record the VGG weights' reads.
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch(images)
+            loss, aux = loss_fn(images, *rest)
+        return loss, aux, tape.gradient(loss, images)
 
-        @tf.function(input_signature=signature)
-        def compiled(images, *rest):
-            # Only the image is differentiated: don't record the VGG weights' reads.
-            with tf.GradientTape(watch_accessed_variables=False) as tape:
-                tape.watch(images)
-                loss, aux = loss_fn(images, *rest)
-            return loss, aux, tape.gradient(loss, images)
-
-        return lambda images, *rest: compiled(tf.convert_to_tensor(images), *rest)
-    if backend == "jax":
-        import jax
-
-        grad_fn = jax.jit(jax.value_and_grad(loss_fn, has_aux=True))
-
-        def compiled(images, *rest):
-            (loss, aux), grad = grad_fn(images, *rest)
-            return loss, aux, grad
-
-        return compiled
-    raise RuntimeError(f"style transfer supports the tensorflow and jax backends, not {backend}")
+    return lambda images, *rest: compiled(tf.convert_to_tensor(images), *rest)
 
 
 def _recomputed(tf, stem):

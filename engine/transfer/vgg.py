@@ -17,7 +17,7 @@ a path
 The model takes RGB images in [0, 1] (``N×H×W×3`` float32) *as they are*: the original
 project fed them to Keras' VGG19 without the ImageNet "caffe" preprocessing (×255, BGR,
 mean subtraction), and its published losses and look come from that input space, which
-the engine reproduces. TensorFlow (or whichever Keras backend is active) is imported
+the engine reproduces. Keras runs on TensorFlow (the one backend installed), imported
 only when a model is first built, so importing this module never touches a GPU (RQ
 forks its workers after import).
 """
@@ -45,7 +45,8 @@ _cache: dict[tuple, "FeatureExtractor"] = {}
 _lock = threading.Lock()
 
 __all__ = ["LAYERS", "ENV_VAR", "WeightsSpec", "FeatureExtractor", "WeightsFileError",
-           "WeightsUnavailableError", "parse_weights", "describe_weights", "get_feature_extractor"]
+           "WeightsUnavailableError", "parse_weights", "describe_weights", "get_feature_extractor",
+           "require_tensorflow"]
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,8 @@ def _randomise(model, seed: int) -> None:
     """He-normal kernels, zero biases, from one seeded NumPy stream.
 
     He-normal keeps the activations' scale steady through the 16 ReLU convolutions,
-    so deep layers neither vanish nor explode; NumPy (not the backend's RNG) makes
-    the weights identical on every backend and machine.
+    so deep layers neither vanish nor explode; NumPy (not TensorFlow's RNG) makes
+    the weights identical on every machine.
     """
     rng = np.random.default_rng(seed)
     for layer in model.layers:
@@ -200,23 +201,30 @@ def _randomise(model, seed: int) -> None:
         layer.set_weights([kernel.astype(np.float32), np.zeros_like(bias)])
 
 
-def _device_name() -> str:
+def require_tensorflow() -> None:
+    """Refuse another Keras backend: the gradient is compiled with TensorFlow.
+
+    Raises
+    ------
+    RuntimeError
+        When ``KERAS_BACKEND`` names another backend; the message says what to change.
+    """
     import keras
 
     backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
+    if backend != "tensorflow":
+        raise RuntimeError(f"style transfer runs on Keras' tensorflow backend, not {backend}: "
+                           f"unset KERAS_BACKEND or set it to tensorflow.")
 
-        for gpu in tf.config.list_physical_devices("GPU"):
-            try:  # several RQ workers may share one GPU: take memory as needed, not all
-                tf.config.experimental.set_memory_growth(gpu, True)
-            except RuntimeError:  # already initialised by the caller: keep its choice
-                pass
-        gpus = tf.config.list_logical_devices("GPU")
-        return f"GPU ({gpus[0].name})" if gpus else "CPU"
-    if backend == "jax":
-        import jax
 
-        device = jax.devices()[0]
-        return f"{device.platform.upper()} ({device.device_kind})"
-    return backend
+def _device_name() -> str:
+    require_tensorflow()
+    import tensorflow as tf
+
+    for gpu in tf.config.list_physical_devices("GPU"):
+        try:  # several RQ workers may share one GPU: take memory as needed, not all
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # already initialised by the caller: keep its choice
+            pass
+    gpus = tf.config.list_logical_devices("GPU")
+    return f"GPU ({gpus[0].name})" if gpus else "CPU"
