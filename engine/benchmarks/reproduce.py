@@ -63,7 +63,7 @@ def reproduce(steps: int, weights: str = "imagenet", seed: int = 0, progress=Non
             progress(update)
 
     # One step more than asked, so the image after ``steps`` updates is measured too.
-    settings = TransferSettings.preset("original", iterations=(steps + 1,), weights=weights,
+    settings = TransferSettings.preset("original", iterations=steps + 1, weights=weights,
                                        seed=seed, preview_every=0)
     result = run_transfer(content, style, settings, record)
     return {"steps": dict(sorted(losses.items())), "weights": result.weights}

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     extractor = vgg.get_feature_extractor(args.weights)
     baseline_settings = TransferSettings.preset(
         "original", size=args.size, weights=args.weights, preview_every=0,
-        iterations=(FULL_STEPS if args.full_baseline else args.baseline_steps,))
+        iterations=FULL_STEPS if args.full_baseline else args.baseline_steps)
     if args.full_baseline:
         report = _write_baseline_cache(args, extractor, baseline_settings, content, style, source)
         _print(report, args.json)

@@ -58,8 +58,7 @@ def run(args: argparse.Namespace) -> int:
     def progress(update):
         bar.total = update.total
         bar.update(update.step - bar.n)
-        bar.set_postfix(loss=f"{update.loss:.4g}", scale=f"{update.scale_index + 1}/"
-                        f"{update.scale_count}", refresh=False)
+        bar.set_postfix(loss=f"{update.loss:.4g}", refresh=False)
 
     try:
         result = run_transfer(content, style, settings, progress)

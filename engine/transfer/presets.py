@@ -26,16 +26,16 @@ from engine.transfer import original
 DEFAULT_PRESET = "quick"
 
 PRESETS = {
-    "original": dict(size=original.SIZE, optimizer="adam", scales=(1.0,),
-                     iterations=(original.STEPS,), learning_rate=original.LEARNING_RATE,
+    "original": dict(size=original.SIZE, optimizer="adam", scale=1.0,
+                     iterations=original.STEPS, learning_rate=original.LEARNING_RATE,
                      start="noisy", init_noise=original.NOISE_RANGE, tv_weight=0.0,
-                     scale_final_iterations=False, crop_square=True),
-    "quick": dict(optimizer="lbfgs", scales=(0.5,), iterations=(30,), start="matched",
-                  history=30, scale_final_iterations=False),
-    "standard": dict(optimizer="lbfgs", scales=(1.0,), iterations=(255,), start="matched",
-                     history=50, scale_final_iterations=True),
-    "fine": dict(optimizer="lbfgs", scales=(1.0,), iterations=(510,), start="matched",
-                 history=50, scale_final_iterations=True),
+                     grow_iterations=False, crop_square=True),
+    "quick": dict(optimizer="lbfgs", scale=0.5, iterations=30, start="matched",
+                  history=30, grow_iterations=False),
+    "standard": dict(optimizer="lbfgs", scale=1.0, iterations=255, start="matched",
+                     history=50, grow_iterations=True),
+    "fine": dict(optimizer="lbfgs", scale=1.0, iterations=510, start="matched",
+                 history=50, grow_iterations=True),
 }
 
 #: What each preset is for, in a user's words (the studio's form shows these).

@@ -23,7 +23,7 @@ from engine.transfer.presets import DEFAULT_PRESET, PRESETS
 from engine.transfer.starts import STARTS, photo_start
 
 MIN_SIDE = 32
-MIN_COARSE_SIDE = 16
+MIN_OPTIMISED_SIDE = 16  # px: the least that still gives block5_conv1 one position
 MAX_SIZE = 2048
 
 
@@ -43,9 +43,10 @@ class TransferSettings:
     (``init_noise``; the L-BFGS presets start from the photo and are deterministic).
     weights: ``imagenet``, ``random[:SEED]`` or an .h5 path (None =
     ``PAINTING_VGG19_WEIGHTS``). preview_every: steps between preview images in
-    progress updates (0 = never). scales/iterations: optimisation passes as fractions
-    of ``size`` with their step budgets; optimizer ``lbfgs`` or ``adam`` (learning_rate).
-    scale_final_iterations: the last scale's budget is for 256 px and grows with the
+    progress updates (0 = never). scale: the optimised image's size as a fraction of
+    ``size`` (0.5 for ``quick``: optimised at half size, then upsampled); iterations: the
+    step budget; optimizer ``lbfgs`` or ``adam`` (learning_rate).
+    grow_iterations: the budget is for 256 px and grows with the
     fourth root of the output's long side (on real weights, puppy + paint1, L-BFGS
     from the matched start passed the 2000-step Adam loss after ≈245 iterations at
     both 256 and 400 px: Adam's 2000 steps get no further on finer images; the slow
@@ -66,18 +67,16 @@ class TransferSettings:
     weights: str | None = None
     preview_every: int = 10
     optimizer: str = "lbfgs"
-    scales: tuple = PRESETS[DEFAULT_PRESET]["scales"]
-    iterations: tuple = PRESETS[DEFAULT_PRESET]["iterations"]
+    scale: float = PRESETS[DEFAULT_PRESET]["scale"]
+    iterations: int = PRESETS[DEFAULT_PRESET]["iterations"]
     learning_rate: float = original.LEARNING_RATE
     start: str = PRESETS[DEFAULT_PRESET]["start"]
     init_noise: float = 0.0
     history: int = PRESETS[DEFAULT_PRESET]["history"]
-    scale_final_iterations: bool = PRESETS[DEFAULT_PRESET].get("scale_final_iterations", True)
+    grow_iterations: bool = PRESETS[DEFAULT_PRESET]["grow_iterations"]
     crop_square: bool = False
 
     def __post_init__(self):
-        self.scales = tuple(float(s) for s in self.scales)
-        self.iterations = tuple(int(n) for n in self.iterations)
         if not isinstance(self.size, (int, np.integer)) or not MIN_SIDE <= self.size <= MAX_SIZE:
             raise ValueError(f"size must be a whole number of pixels from {MIN_SIDE} to "
                              f"{MAX_SIZE}; got {self.size!r}.")
@@ -89,9 +88,11 @@ class TransferSettings:
             raise ValueError(f"tv_weight must be 0 or more; got {self.tv_weight}.")
         if self.optimizer not in ("lbfgs", "adam"):
             raise ValueError(f"optimizer must be 'lbfgs' or 'adam'; got {self.optimizer!r}.")
-        if (not self.scales or len(self.scales) != len(self.iterations)
-                or any(not 0 < s <= 1 for s in self.scales) or any(n < 1 for n in self.iterations)):
-            raise ValueError("scales (each in (0, 1]) and iterations (each ≥ 1) must pair up.")
+        if not 0 < self.scale <= 1:
+            raise ValueError(f"scale must be in (0, 1]; got {self.scale}.")
+        if isinstance(self.iterations, bool) or not isinstance(self.iterations, (int, np.integer)) \
+                or self.iterations < 1:
+            raise ValueError(f"iterations must be a whole number of at least 1; got {self.iterations!r}.")
         if self.start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}; got {self.start!r}.")
         if not 1 <= self.history <= 200:
@@ -114,15 +115,13 @@ TransferSettings.preset = classmethod(_preset)
 
 @dataclass
 class TransferProgress:
-    """One progress report: ``step`` of ``total``, the loss being minimised, the scale."""
+    """One progress report: ``step`` of ``total`` and the loss being minimised."""
 
     step: int
     total: int
     loss: float
-    scale_index: int
-    scale_count: int
-    scale_size: tuple  # (width, height) optimised at this scale
-    preview: np.ndarray | None = None  # current image (uint8, scale_size), every preview_every steps
+    optimised_size: tuple  # (width, height) of the image being optimised
+    preview: np.ndarray | None = None  # current image (uint8, optimised_size), every preview_every steps
 
     @property
     def fraction(self) -> float:
@@ -133,8 +132,8 @@ class TransferProgress:
 class TransferResult:
     """The styled image and how it was made.
 
-    Losses are the original loss's terms for the image as optimised at the last scale
-    (full size except for ``quick``; luminance when ``preserve_colors``).
+    Losses are the original loss's terms for the image as optimised (at ``scale`` × the
+    size: half size for ``quick``; luminance when ``preserve_colors``).
     """
 
     image: np.ndarray
@@ -172,39 +171,31 @@ def run_transfer(content, style, settings: TransferSettings | None = None,
     out_w, out_h = _fit(content.shape, settings.size)
     extractor = vgg.get_feature_extractor(settings.weights)
 
-    plan = plan_scales(settings, out_w, out_h)
-    reporter = _Reporter(progress, sum(n for _, n in plan), len(plan), settings.preview_every)
+    (w, h), budget = optimisation_plan(settings, out_w, out_h)
+    reporter = _Reporter(progress, budget, (w, h), settings.preview_every,
+                         lambda x: _finish(x, content, settings))
     style_weight = style_losses.BETA * settings.style_strength
-    image, steps = None, 0
-    for index, ((w, h), budget) in enumerate(plan):
-        photo = _unit(imageio.resize(content, (w, h)))
-        painting = _unit(_resize_style(style, w, h, settings.style_scale))
-        if settings.preserve_colors:
-            photo, painting = luminance.grey(photo), luminance.matched_grey(painting, photo)
-        targets = style_losses.compute_targets(extractor, photo, painting)
-        smoothing = style_losses.tv_factor(targets, settings.tv_weight, style_weight)
+    photo = _unit(imageio.resize(content, (w, h)))
+    painting = _unit(_resize_style(style, w, h, settings.style_scale))
+    if settings.preserve_colors:
+        photo, painting = luminance.grey(photo), luminance.matched_grey(painting, photo)
+    targets = style_losses.compute_targets(extractor, photo, painting)
+    smoothing = style_losses.tv_factor(targets, settings.tv_weight, style_weight)
 
-        def value_and_grad(x, targets=targets, smoothing=smoothing):
-            return style_losses.value_and_grad(extractor, x, targets, style_weight, smoothing)
+    def value_and_grad(x):
+        return style_losses.value_and_grad(extractor, x, targets, style_weight, smoothing)
 
-        if image is None:
-            start = photo_start(photo, painting, kind=settings.start,
-                                noise=settings.init_noise, seed=settings.seed)
-        else:  # coarse-to-fine: the previous scale's result, upsampled, is the start
-            start = _resize_float(image, w, h)
-        reporter.begin_scale(index, (w, h), lambda x, c=content: _finish(x, c, settings))
-        if settings.optimizer == "adam":
-            image = adam(value_and_grad, start, steps=budget,
-                         learning_rate=settings.learning_rate, on_step=reporter.step)
-            steps += budget
-        else:
-            image, done = lbfgs(value_and_grad, start, iterations=budget, on_step=reporter.step,
-                                history=_capped_history(settings.history, w * h))
-            steps += done
-        reporter.end_scale(budget)
+    start = photo_start(photo, painting, kind=settings.start, noise=settings.init_noise, seed=settings.seed)
+    if settings.optimizer == "adam":
+        image = adam(value_and_grad, start, steps=budget, learning_rate=settings.learning_rate,
+                     on_step=reporter.step)
+        steps = budget
+    else:
+        image, steps = lbfgs(value_and_grad, start, iterations=budget, on_step=reporter.step,
+                             history=_capped_history(settings.history, w * h))
 
-    # Judged as the optimiser left it (rounded to uint8), against the last scale's
-    # targets: the original loss at full size for full-size presets, one forward pass.
+    # Judged as the optimiser left it (rounded to uint8), against its targets: the
+    # original loss at full size for full-size presets, one forward pass.
     final = _unit(imageio.as_rgb_uint8(np.clip(image[0], 0.0, 1.0)))[None]
     terms = style_losses.original_loss_terms(extractor, final, targets)
     content_loss, style_loss, total_loss = (float(np.asarray(t)) for t in terms)
@@ -240,22 +231,17 @@ BUDGET_SIZE = 256  # px: the long side a scaled budget is given for
 BYTES_PER_PAIR_PIXEL = 2 * 3 * 4  # a step and a gradient change, float32 RGB
 
 
-def plan_scales(settings: TransferSettings, out_w: int, out_h: int) -> list:
-    """[((w, h), budget)] per scale, leaving out coarse scales too small for VGG19.
+def optimisation_plan(settings: TransferSettings, out_w: int, out_h: int) -> tuple:
+    """((w, h), budget): the size the image is optimised at and its iterations.
 
-    16 px is the least that still gives block5_conv1 one position; the coarsest
-    levels are nearly free and settle the picture's global layout, which later,
-    costlier levels would otherwise spend many iterations on.
+    ``scale`` × the output size, each side at least :data:`MIN_OPTIMISED_SIDE`; the
+    budget grows with the output's long side when ``grow_iterations``.
     """
-    plan = []
-    for i, (scale, budget) in enumerate(zip(settings.scales, settings.iterations)):
-        w, h = round(out_w * scale), round(out_h * scale)
-        last = i == len(settings.scales) - 1
-        if last and settings.scale_final_iterations:
-            budget = round(budget * (max(out_w, out_h) / BUDGET_SIZE) ** 0.25)
-        if min(w, h) >= MIN_COARSE_SIDE or last:
-            plan.append(((max(w, MIN_COARSE_SIDE), max(h, MIN_COARSE_SIDE)), budget))
-    return plan
+    w, h = round(out_w * settings.scale), round(out_h * settings.scale)
+    budget = settings.iterations
+    if settings.grow_iterations:
+        budget = round(budget * (max(out_w, out_h) / BUDGET_SIZE) ** 0.25)
+    return (max(w, MIN_OPTIMISED_SIDE), max(h, MIN_OPTIMISED_SIDE)), budget
 
 
 def _resize_style(style: np.ndarray, w: int, h: int, style_scale: float) -> np.ndarray:
@@ -268,13 +254,6 @@ def _resize_style(style: np.ndarray, w: int, h: int, style_scale: float) -> np.n
 
 def _unit(image: np.ndarray) -> np.ndarray:
     return image.astype(np.float32) / 255.0
-
-
-def _resize_float(image: np.ndarray, w: int, h: int) -> np.ndarray:
-    from keras import ops
-
-    resized = ops.image.resize(image, (h, w), interpolation="bicubic")
-    return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
 
 
 def _finish(image: np.ndarray, content: np.ndarray, settings: TransferSettings,
@@ -290,26 +269,18 @@ def _finish(image: np.ndarray, content: np.ndarray, settings: TransferSettings,
 
 
 class _Reporter:
-    """Turns per-scale optimiser steps into TransferProgress calls; raises on cancel."""
+    """Turns optimiser steps into TransferProgress calls; raises on cancel."""
 
-    def __init__(self, progress, total: int, scale_count: int, preview_every: int):
-        self.progress, self.total, self.scale_count = progress, total, scale_count
-        self.preview_every, self.offset = preview_every, 0
-
-    def begin_scale(self, index: int, size: tuple, render) -> None:
-        self.index, self.size, self.render = index, size, render
+    def __init__(self, progress, total: int, size: tuple, preview_every: int, render):
+        self.progress, self.total, self.size = progress, total, size
+        self.preview_every, self.render = preview_every, render
 
     def step(self, step: int, loss: float, image: np.ndarray) -> None:
         if self.progress is None:
             return
-        done = self.offset + step
         preview = None
-        if self.preview_every and (done % self.preview_every == 0 or done == self.total):
+        if self.preview_every and (step % self.preview_every == 0 or step == self.total):
             preview = self.render(image)
-        update = TransferProgress(done, self.total, loss, self.index, self.scale_count,
-                                  self.size, preview)
+        update = TransferProgress(step, self.total, loss, self.size, preview)
         if self.progress(update) is False:
-            raise TransferCancelled(f"style transfer cancelled at step {done} of {self.total}")
-
-    def end_scale(self, budget: int) -> None:
-        self.offset += budget  # an early-converged scale still counts as done
+            raise TransferCancelled(f"style transfer cancelled at step {step} of {self.total}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.transfer.stylize import TransferSettings, plan_scales
+from engine.transfer.stylize import TransferSettings, optimisation_plan
 
 # Measured on the shared 2-core development machine (TensorFlow 2.21, CPU, real weights):
 # one VGG19 loss-and-gradient of the original objective.
@@ -32,8 +32,7 @@ def estimate_seconds(preset: str, size: int, device: str = "cpu") -> float:
     """
     settings = TransferSettings.preset(preset, size=size)
     per_iteration = 1.0 if settings.optimizer == "adam" else _EVALS_PER_ITERATION
-    seconds = _SECONDS_STARTUP
-    for (w, h), budget in plan_scales(settings, size, size):
-        per_eval = _SECONDS_PER_EVAL + _SECONDS_PER_MEGAPIXEL * w * h / 1e6
-        seconds += 2 * per_eval + per_eval * budget * per_iteration  # + targets
+    (w, h), budget = optimisation_plan(settings, size, size)
+    per_eval = _SECONDS_PER_EVAL + _SECONDS_PER_MEGAPIXEL * w * h / 1e6
+    seconds = _SECONDS_STARTUP + 2 * per_eval + per_eval * budget * per_iteration  # + targets
     return seconds / _GPU_SPEEDUP if device.lower().startswith("gpu") else seconds
