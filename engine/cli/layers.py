@@ -2,7 +2,10 @@
 
 * ``layers predict IMG -o DIR``: ``layer_NN.png`` masks, ``layer_index.png`` (16-bit
   index of the layer per pixel, 65535 where none), ``layer_preview.png`` and
-  ``layers.json`` (index, colour, depth, area of each layer, back to front).
+  ``layers.json`` (index, colour, depth, area of each layer, back to front). The model
+  was trained on 256 px synthetic paintings: pictures smaller than 256 px on their long
+  side are read enlarged to it (their layers come back at their own size); give it
+  pictures of about 256 px.
 * ``layers evaluate --dataset DIR [--json]``: pairwise order and pixel accuracy of
   the method and of simple baselines on a set written by ``python -m engine synth``.
 * ``layers train --dataset DIR [--out FILE]``: refit the occlusion model (patch trees, pair
@@ -17,12 +20,17 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("layers", help="stroke-layer decomposition: predict, evaluate, train",
+    parser = subparsers.add_parser("layers", help="stroke-layer decomposition: predict, evaluate, train "
+                                   "(model trained on 256 px paintings)",
                                    description=__doc__.split("\n\n")[0])
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    predict = actions.add_parser("predict", help="propose back-to-front layers for a picture")
-    predict.add_argument("image", type=Path, help="picture to decompose")
+    predict = actions.add_parser(
+        "predict", help="propose back-to-front layers for a picture",
+        description="Propose back-to-front layers for a picture. The model was trained on 256 px synthetic "
+                    "paintings: give it pictures of about 256 px on their long side (smaller ones are read "
+                    "enlarged to 256 px, their layers come back at their own size).")
+    predict.add_argument("image", type=Path, help="picture to decompose (about 256 px on its long side)")
     predict.add_argument("-o", "--out", type=Path, required=True, help="output folder (created)")
     predict.add_argument("--max-colors", type=int, default=16, help="colour clusters (default 16)")
     predict.set_defaults(func=run_predict)
@@ -36,7 +44,9 @@ def register(subparsers) -> None:
     evaluate.set_defaults(func=run_evaluate)
 
     train = actions.add_parser("train", help="refit the occlusion model on a synthetic set")
-    train.add_argument("--dataset", type=Path, required=True, help="folder written by `engine synth`")
+    train.add_argument("--dataset", type=Path, required=True,
+                       help="folder written by `engine synth` (the shipped model: --size 256; smaller paintings "
+                            "are read enlarged to 256 px)")
     train.add_argument("--out", type=Path, default=None,
                        help="model file (default: the shipped engine/layers/data/occlusion.json)")
     train.add_argument("--limit", type=int, default=None, help="use the first N paintings only")

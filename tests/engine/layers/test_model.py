@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from engine.layers.cues import FEATURE_NAMES
-from engine.layers.model import MODEL_PATH, TreeModel, pair_logits, trees_to_json
+from engine.layers.model import MODEL_PATH, TRAINED_LONG_SIDE, TreeModel, at_model_scale, pair_logits, trees_to_json
+from engine.layers.regions import adjacent_pairs, pair_of_edges
 from engine.layers.shape import REGION_NAMES, pair_rows
 from engine.layers.train import fit_trees, swapped
 
@@ -57,3 +58,23 @@ def test_a_file_without_trees_or_a_model_without_patch_trees_is_refused_with_the
         TreeModel.load(tmp_path / "old.json")
     with pytest.raises(ValueError, match="layers train"):
         _stump(0, 0.0, -1.0, 1.0, 1).require_patches()
+
+
+def test_small_pictures_are_read_enlarged_to_the_trained_scale_with_the_same_regions():
+    assert TRAINED_LONG_SIDE == 256
+    labels = np.zeros((128, 96), np.int32)
+    labels[20:60, 10:50] = 1
+    labels[50:100, 40:90] = 2
+    labels[0, 0] = 3  # a one-pixel region keeps its place too
+    read = at_model_scale(labels)
+    np.testing.assert_array_equal(read, np.repeat(np.repeat(labels, 2, axis=0), 2, axis=1))
+    np.testing.assert_array_equal(pair_of_edges(read, *adjacent_pairs(read))[0],
+                                  pair_of_edges(labels, *adjacent_pairs(labels))[0])
+    # Uneven factors: the long side becomes 256, every region keeps its share of the picture.
+    odd = np.arange(7 * 5).reshape(7, 5) % 4
+    read = at_model_scale(odd)
+    assert read.shape == (256, 183)
+    np.testing.assert_allclose(np.bincount(read.ravel()) / read.size, np.bincount(odd.ravel()) / odd.size, atol=0.02)
+    # Pictures at the trained scale or larger are read as they are.
+    big = np.zeros((300, 200), np.int32)
+    assert at_model_scale(big) is big and at_model_scale(labels[:1].repeat(256, axis=0)).shape == (256, 96)

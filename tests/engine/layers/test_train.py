@@ -12,6 +12,7 @@ from engine.layers.evaluate import evaluate
 from engine.layers.model import MODEL_PATH
 from engine.layers.patches import PATCH_SHAPE, PATCH_TREE_SETTINGS
 from engine.layers.predict import load_model
+from engine.layers.regions import segment_regions
 from engine.layers.shape import REGION_NAMES, pair_rows
 from engine.layers.train import (
     CONTEXT_TREE_SETTINGS, TREE_SETTINGS, fit_trees, region_strokes, swapped, train, training_pairs,
@@ -45,8 +46,9 @@ def test_each_region_is_the_stroke_most_of_it_shows():
 
 
 def test_training_pairs_say_which_region_was_painted_later(painted_regions):
-    painting, labels, _, pairs, _, _, _ = painted_regions
+    painting, _, _, pairs, _, _, _ = painted_regions
     rows, on_top, border = training_pairs(painting.image, painting.masks, load_model().require_patches())
+    labels, _ = segment_regions(painting.image)  # at the painting's own size, like its stroke masks
     stroke = region_strokes(labels, painting.masks)
     different = stroke[pairs[:, 0]] != stroke[pairs[:, 1]]
     assert len(rows) == len(on_top) == len(border) == different.sum() > 10
