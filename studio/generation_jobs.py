@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from fnmatch import fnmatch
 
 import numpy as np
 from django.core.files.base import ContentFile
@@ -45,8 +46,12 @@ LESSON_STAGES = {"palette": Generation.Stage.PALETTE, "plan": Generation.Stage.P
 PREVIEW_MIN_INTERVAL = 2.0  # seconds between preview images written to storage
 # Files of the engine's lesson that no page shows, so not stored: the painting is the
 # generation's result already, the pages draw the palette chart from palette.svg, the
-# sheet from sheet.svg and the lesson from lesson.json (the command line keeps them all).
+# sheet from sheet.svg and the lesson from lesson.json; where to paint is shown by the
+# sub-steps' pictures, not the layers' stroke maps and masks (the command line keeps them all).
 NOT_STORED = frozenset({"picture.png", "quantized.png", "palette.png", "sheet-preview.png", "lesson.html"})
+NOT_STORED_PATTERNS = ("stroke-map-*.svg", "step-*-mask.png")
+#: What re-planning a finished painting takes (palette, strokes, pictures), for the time left.
+REPLAN_SECONDS = 60.0
 
 DEMO_QUALITY_FIX = (
     "An administrator can install the VGG19 ImageNet weights on every worker: "
@@ -114,6 +119,8 @@ def retry_generation(generation: Generation) -> Generation:
         with transaction.atomic():
             _lock_and_check_limit(generation.project.owner)
             generation.clear_results()
+            job.queue = "transfer"  # a failed re-plan ran on the short queue; a retry paints again
+            job.save(update_fields=["queue"])
             jobqueue.reset_for_retry(job)
             jobqueue.enqueue_on_commit(
                 job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
@@ -124,6 +131,42 @@ def retry_generation(generation: Generation) -> Generation:
             )
     except RedisError as error:  # Redis went away between the check and reset_for_retry: rolled back
         raise QueueUnavailable() from error
+    return generation
+
+
+def replan_generation(generation: Generation, level: str) -> Generation:
+    """Plan a finished painting's lesson again at ``level``, keeping the painting itself.
+
+    The lesson (its files, the stored PDFs and paint-along marks) is replaced; the job runs
+    again on the short queue and skips the style transfer (:func:`run_generation`).
+    """
+    job = generation.job
+    if job.is_active:
+        raise Refused("This painting is still in progress.")
+    if not generation.result:
+        raise Refused("There is no painting to plan yet: Retry paints it first.")
+    jobqueue.check_available("default")
+    active_generations(generation.project.owner)
+    try:
+        with transaction.atomic():
+            _lock_and_check_limit(generation.project.owner)
+            previous = {"level": generation.level, "status": job.status, "queue": job.queue}
+            generation.level = level
+            generation.save(update_fields=["level"])
+            generation.clear_lesson()
+            job.queue = "default"
+            job.save(update_fields=["queue"])
+            jobqueue.reset_for_retry(job)
+            jobqueue.enqueue_on_commit(
+                job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
+                undo=lambda: Job.objects.filter(pk=job.pk).update(
+                    status=Job.Status.FAILED, message=jobqueue.QUEUE_UNAVAILABLE, finished_at=timezone.now()
+                ),
+                on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
+            )
+    except RedisError as error:  # Redis went away between the check and reset_for_retry: rolled back
+        raise QueueUnavailable() from error
+    logger.info("re-planning generation %s at %s (was %s)", generation.pk, level, previous)
     return generation
 
 
@@ -161,7 +204,7 @@ def seconds_left(generation: Generation, job: Job) -> float | None:
     """Time left: from the progress rate once it is measurable, else the preset's estimate."""
     if not job.is_active:
         return 0.0 if job.status == Job.Status.SUCCEEDED else None
-    estimate = estimate_seconds(generation.preset, generation.output_size)
+    estimate = REPLAN_SECONDS if generation.result else estimate_seconds(generation.preset, generation.output_size)
     if job.status == Job.Status.QUEUED or not job.started_at:
         return estimate
     elapsed = (timezone.now() - job.started_at).total_seconds()
@@ -194,10 +237,14 @@ def run_generation(reporter: JobReporter, generation_id: str) -> None:
     generation = Generation.objects.select_related("project", "style").get(pk=generation_id)
     try:
         timings = {}
-        started = time.monotonic()
-        painting = _transfer(generation, reporter)
-        timings["transfer"] = round(time.monotonic() - started, 2)
-        _lesson(generation, painting, reporter, timings)
+        if generation.result:  # re-planned: the painting stays, only the lesson is made again
+            painting, share = read_rgb(generation.result), 0.0
+            timings["transfer"] = (generation.timings or {}).get("transfer")
+        else:
+            started = time.monotonic()
+            painting, share = _transfer(generation, reporter), TRANSFER_SHARE
+            timings["transfer"] = round(time.monotonic() - started, 2)
+        _lesson(generation, painting, reporter, timings, start=share)
         Generation.objects.filter(pk=generation.pk).update(timings=timings)
     finally:
         _sweep_if_deleted(generation.pk, generation_folder(generation))
@@ -259,7 +306,9 @@ def _save_preview(generation: Generation, image: np.ndarray) -> None:
         generation.preview.storage.delete(old)
 
 
-def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter, timings: dict) -> None:
+def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter, timings: dict, *,
+            start: float = TRANSFER_SHARE) -> None:
+    """Build and store the lesson; progress runs from ``start`` (after the transfer) to 1."""
     from engine.lesson.build import build_lesson
 
     stage_started = {"t": time.monotonic(), "name": "palette"}
@@ -269,20 +318,21 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
             timings[stage_started["name"]] = round(time.monotonic() - stage_started["t"], 2)
             stage_started.update(t=time.monotonic(), name=stage)
         our_stage = LESSON_STAGES.get(stage, Generation.Stage.LESSON)
-        overall = TRANSFER_SHARE + (1 - TRANSFER_SHARE) * max(0.0, min(1.0, fraction))
+        overall = start + (1 - start) * max(0.0, min(1.0, fraction))
         if not reporter.update(overall, stage=our_stage, force=True):
             raise Cancelled()
 
-    reporter.update(TRANSFER_SHARE, stage=Generation.Stage.PALETTE, force=True)
+    reporter.update(start, stage=Generation.Stage.PALETTE, force=True)
     canvas = oriented_canvas(generation.canvas, painting.shape)
-    lesson = build_lesson(painting, max_colors=generation.palette_colors, canvas=canvas, progress=progress)
+    lesson = build_lesson(painting, max_colors=generation.palette_colors, canvas=canvas, level=generation.level,
+                          progress=progress)
     timings[stage_started["name"]] = round(time.monotonic() - stage_started["t"], 2)
     reporter.check_cancelled()
 
     stored = []
     try:
         for name, data in lesson.files().items():
-            if name in NOT_STORED or name == "lesson.json":
+            if name in NOT_STORED or name == "lesson.json" or any(fnmatch(name, p) for p in NOT_STORED_PATTERNS):
                 continue
             record = LessonFile(generation=generation, name=name)
             record.file.save(name, ContentFile(data, name=name), save=False)

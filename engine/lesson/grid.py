@@ -204,13 +204,14 @@ def _row_name(index: int) -> str:
 
 
 def _add_margin_labels(picture: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    margin = max(18, picture.shape[1] // 40)
+    # Printed about 17 cm across, a 1000 px picture's labels are then ~10 pt: readable at arm's length.
+    margin = max(18, max(picture.shape[:2]) // 32)
     h, w = picture.shape[:2]
     sheet = Image.new("RGB", (w + margin, h + margin), "white")
     sheet.paste(Image.fromarray(picture), (margin, margin))
     draw = ImageDraw.Draw(sheet)
     try:
-        font = ImageFont.load_default(size=int(margin * 0.6))
+        font = ImageFont.load_default(size=int(margin * 0.7))
     except TypeError:  # pragma: no cover - old Pillow without scalable default font
         font = ImageFont.load_default()
     # a last, partial square (canvas not a multiple of the spacing) gets a label too

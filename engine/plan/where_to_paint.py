@@ -22,7 +22,7 @@ from engine.plan.render import BARE, BLANK_RGB, paint_stroke, stroke_footprint
 from engine.plan.substeps import SubStep, plan_substeps
 
 #: Share of white mixed into the canvas under a sub-step's strokes (0 = full colour).
-FADE = 0.7
+FADE = 0.62
 OUTLINE_RGB = (34, 34, 34)
 #: Outline width in px of the picture, drawn just outside the strokes.
 OUTLINE_PX = 2

@@ -54,23 +54,3 @@ def default_paint_hex(name):
 
     paint = default_paint(str(name))
     return paint.hex if paint else "transparent"
-
-
-@register.simple_tag(takes_context=True)
-def step_mixes(context, mixing, item):
-    """The mixes a step needs: ``{"new": [recipes first needed here], "earlier": [numbers mixed before]}``.
-
-    A colour is mixed in the first step that uses it; later steps name it only by number.
-    """
-    if not mixing:
-        return {"new": [], "earlier": []}
-    seen = set()
-    for other in context.get("steps", []):
-        if other is item:
-            break
-        seen.update(color.number for color in other["colors"])
-    numbers = [color.number for color in item["colors"]]
-    return {
-        "new": [mixing["by_number"][n] for n in numbers if n not in seen and n in mixing["by_number"]],
-        "earlier": [n for n in numbers if n in seen],
-    }

@@ -33,3 +33,12 @@ def duration_words(seconds):
     if minutes < 60:
         return f"about {minutes} min"
     return f"about {minutes // 60} h {minutes % 60:02d} min" if minutes % 60 else f"about {minutes // 60} h"
+
+
+@register.filter
+def minutes_words(minutes):
+    """Minutes as a person says them (see :func:`duration_words`)."""
+    try:
+        return duration_words(float(minutes) * 60.0)
+    except (TypeError, ValueError):
+        return ""

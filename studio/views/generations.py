@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from studio import generation_jobs, jobqueue, lesson_pdf
-from studio.forms import GenerationForm
-from studio.lessons import generation_field, lesson_context
+from studio.forms import GenerationForm, LevelForm
+from studio.lessons import generation_field, lesson_context, level_choices
 from studio.models import Generation, Job, StyleImage
 from studio.models.paints import choose_paint_set
 from studio.views.files import download_name, serve_field
@@ -37,7 +37,9 @@ def generation_create(request, pk):
         for value, label in Generation.Preset.choices
     ]
     styles = StyleImage.objects.active()
-    return render(request, "studio/generation_form.html", {"project": project, "form": form, "presets": presets, "styles": styles})
+    return render(request, "studio/generation_form.html", {
+        "project": project, "form": form, "presets": presets, "styles": styles, "levels": level_choices("40x30cm"),
+    })
 
 
 def generation_detail(request, pk):
@@ -67,6 +69,23 @@ def generation_retry(request, pk):
         messages.error(request, str(refusal))
     else:
         messages.success(request, "Trying again.")
+    return redirect(generation)
+
+
+@require_POST
+def generation_replan(request, pk):
+    """Plan the lesson of a finished painting again at another level (the painting stays)."""
+    generation = owned_generation(request, pk)
+    form = LevelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a lesson level: beginner, intermediate or detailed.")
+        return redirect(generation)
+    try:
+        generation_jobs.replan_generation(generation, form.cleaned_data["level"])
+    except jobqueue.Refused as refusal:  # still running, no painting yet, the limit, the queue down
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Planning the lesson again at the {generation.get_level_display().lower()} level.")
     return redirect(generation)
 
 
