@@ -14,7 +14,11 @@ def percent(value, digits=1):
 
 @register.filter
 def colour_name(name):
-    """A palette colour's stored CSS name in words, as the engine's lesson.html writes it."""
+    """A palette colour's stored name in words, as the engine's lesson.html writes it.
+
+    Painter's names ("warm mid brown") pass unchanged; older lessons' CSS names are spelt
+    out ("~darkslategray" → "~dark slate gray").
+    """
     from engine.color.names import plain_words
 
     return plain_words(str(name))
