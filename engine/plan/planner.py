@@ -81,8 +81,8 @@ def choose_brushes(canvas: tuple[float, float, str], shape: tuple[int, int], *,
     largest = min(width, height) * MM_PER_UNIT[unit] * largest_fraction
     smallest = max(min_px * mm_per_px, finest_mm)
     usable = [w for w in BRUSH_WIDTHS_MM if smallest <= w <= largest]
-    if not usable:  # a tiny canvas or a tiny picture: one brush that fits both
-        return [round(max(smallest, min(largest, BRUSH_WIDTHS_MM[0])), 2)]
+    if not usable:  # a tiny canvas or a tiny picture: one brush that fits both (dabs on a tiny picture)
+        return [round(min(max(smallest, min(largest, BRUSH_WIDTHS_MM[0])), BRUSH_WIDTHS_MM[0]), 2)]
     chain = [usable[0]]
     for w in usable[1:]:
         if w <= chain[-1] / step_ratio:
