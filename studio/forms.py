@@ -105,7 +105,7 @@ class GenerationForm(forms.Form):
     style_strength = forms.FloatField(min_value=0.1, max_value=10.0, initial=1.0, help_text="1 = balanced; higher = more brush strokes, less photo.")
     preserve_colors = forms.BooleanField(required=False, label="Keep the photo's own colours", help_text="Take only the brushwork from the style.")
     level = forms.ChoiceField(
-        choices=Generation.Level.choices, initial=Generation.Level.INTERMEDIATE, widget=forms.RadioSelect,
+        choices=Generation.Level.choices, initial=Generation.Level.INTERMEDIATE, widget=forms.RadioSelect, required=False,
         label="Lesson level", help_text="How much the lesson asks of you; you can re-plan a finished painting at "
         "another level without painting it again.",
     )
@@ -131,6 +131,9 @@ class GenerationForm(forms.Form):
 
     def advanced_fields(self):
         return [self[name] for name in self.ADVANCED]
+
+    def clean_level(self):
+        return self.cleaned_data.get("level") or Generation.Level.INTERMEDIATE  # not sent: the default
 
     def clean_canvas(self):
         from engine.lesson.grid import parse_canvas

@@ -181,3 +181,42 @@ def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),)):
                          "palette": {"colors": colors}, "steps": entries, "values": []}
     generation.save(update_fields=["lesson"])
     return generation
+
+
+def painting_bytes(size=(128, 96)) -> bytes:
+    """A small colourful 'painting' (PNG): a few shapes on a gradient, so a lesson has masses."""
+    import numpy as np
+
+    height, width = size[1], size[0]
+    yy, xx = np.mgrid[0:height, 0:width] / max(height, width)
+    picture = np.stack([0.25 + 0.6 * xx, 0.35 + 0.4 * yy, 0.7 - 0.45 * xx], axis=2)
+    picture[(yy - 0.35) ** 2 + (xx - 0.55) ** 2 < 0.03] = (0.92, 0.78, 0.2)
+    picture[yy > 0.6] *= 0.55
+    buffer = io.BytesIO()
+    Image.fromarray((picture * 255).astype("uint8")).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_painted(make_project, styles):
+    """A finished generation whose lesson the worker's own code made, in this process and
+    without style transfer (the painting is stored first, as after a transfer)."""
+    from django.core.files.base import ContentFile
+
+    from studio import generation_jobs
+    from studio.models import Generation, Job
+
+    def make(owner, level="beginner", size=(128, 96), canvas="40x30cm"):
+        project = make_project(owner, title="Painted")
+        job = Job.objects.create(owner=owner, project=project, kind="generation", queue="transfer")
+        generation = Generation(project=project, job=job, style=styles[0], level=level, canvas=canvas,
+                                palette_colors=8, output_size=max(size), preset="quick")
+        generation.result.save("painting.png", ContentFile(painting_bytes(size), name="painting.png"), save=False)
+        generation.save()
+        generation_jobs.run_generation(str(job.pk), str(generation.pk))
+        job.refresh_from_db()
+        assert job.status == Job.Status.SUCCEEDED, job.message
+        generation.refresh_from_db()
+        return generation
+
+    return make

@@ -133,11 +133,6 @@ def test_the_generation_page_shows_a_recipe_for_every_colour(alice_client, finis
         assert recipe.words in page
         # target and predicted swatches side by side
         assert f'background: {recipe.hex}"' in page and f'background: {recipe.predicted_hex}"' in page
-    # Each step names the mixes of its colours.
-    mixes = page.split('class="step-mixes"')[1:]
-    assert len(mixes) == 2
-    assert expected[1].words in mixes[0] and expected[3].words in mixes[0] and expected[0].words not in mixes[0]
-    assert all(expected[n - 1].words in mixes[1] for n in (1, 3, 5))
     stored = GenerationMixing.objects.get(generation=finished)
     assert [r["hex"] for r in stored.recipes] == PALETTE and stored.set_name == "Default set"
 
