@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.benchmarks.lesson import DEFAULT_IMAGES
+from engine.errors import InputError
 
 
 def register(subparsers) -> None:
@@ -61,18 +62,19 @@ def run(args) -> int:
     import numpy as np
     from tqdm import tqdm
 
-    from engine.lesson.grid import parse_canvas
+    from engine.cli._common import canvas_option, colors_option
     from engine.lesson.palette import extract
     from engine.plan.measures import plan_measures
     from engine.plan.outputs import plan_picture
 
-    canvas = parse_canvas(args.canvas)
+    canvas = canvas_option(args.canvas)
+    colors_option(args.colors)
     if args.size < 32:
-        raise ValueError(f"--size must be at least 32 px; got {args.size}.")
+        raise InputError(f"--size must be at least 32 px; got {args.size}.")
     rows = []
     pictures = list(bench_pictures(args.images, args.size, args.synthetic, args.limit, canvas))
     if not pictures:
-        raise ValueError(f"no pictures in {args.images} and --synthetic 0: nothing to measure.")
+        raise InputError(f"no pictures in {args.images} and --synthetic 0: nothing to measure.")
     plan_picture(pictures[0][2][:48, :48], extract(pictures[0][2][:48, :48], 4).rgb)  # imports, first calls
     for name, kind, picture in tqdm(pictures, desc="bench plan", leave=False):
         started = time.perf_counter()
