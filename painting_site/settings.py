@@ -185,9 +185,17 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": int(os.environ.get("RQ_TRANSFER_TIMEOUT", 4 * 3600)),
     },
 }
-# The worker class ends a job's work-horse when the worker dies (studio/processes.py).
+# The worker class ends a job's work-horse when the worker dies, heartbeats and reconciles
+# job rows (studio/processes.py).
 RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "studio.processes.Worker"}
 RQ_SHOW_ADMIN_LINK = True
+# --- Jobs (studio.jobqueue, studio.job_runs): a running job belongs to the work-horse running
+# it for JOB_LEASE_SECONDS after its last renewal (renewed every sixth of that); a queued one may
+# take ENQUEUE_GRACE_SECONDS to reach Redis; workers heartbeat every WORKER_HEARTBEAT_SECONDS
+# and count as live for twice that. A row whose work-horse died ends within one lease.
+JOB_LEASE_SECONDS = float(os.environ.get("PAINTING_JOB_LEASE_SECONDS", 90))
+ENQUEUE_GRACE_SECONDS = float(os.environ.get("PAINTING_ENQUEUE_GRACE_SECONDS", 60))
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PAINTING_WORKER_HEARTBEAT_SECONDS", 30))
 
 # --- E-mail: the console in development, SMTP when EMAIL_HOST is set.
 if os.environ.get("EMAIL_HOST"):
