@@ -8,7 +8,7 @@ from django.urls import reverse
 from studio import generation_jobs
 from studio.models import Generation, Job, LessonFile, StyleImage
 from studio.styles import install_default_styles
-from tests.studio.conftest import SMALL_STYLE, image_bytes, run_worker_burst, upload
+from tests.studio.conftest import SMALL_STYLE, download_pdf, image_bytes, run_worker_burst, upload
 
 TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 
@@ -116,8 +116,8 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     assert printable.status_code == 200 and "css/print.css" in printed
     assert 'class="site-header' not in printed  # no navigation chrome
     assert all(f'id="{section}"' in printed for section in ("palette", "steps", "sheet", "values", "grid"))
-    pdf = alice_client.get(reverse("studio:lesson-pdf", args=[generation.pk]))
-    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    pdf = download_pdf(alice_client, generation)
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     status = alice_client.get(reverse("studio:generation-status", args=[generation.pk])).json()
     assert status["status"] == "succeeded" and status["progress"] == 1.0
 
