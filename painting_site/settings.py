@@ -76,7 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "studio.views.errors.BrandedMethodNotAllowed",
 ]
+CSRF_FAILURE_VIEW = "studio.views.errors.csrf_failure"
 
 ROOT_URLCONF = "painting_site.urls"
 WSGI_APPLICATION = "painting_site.wsgi.application"
