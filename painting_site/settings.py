@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from studio.embedded_redis import socket_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -180,7 +182,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # --- Redis and RQ: a "default" queue for quick jobs, "transfer" for style transfer.
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6380/0"  # ./run's embedded Redis
+# Without REDIS_URL: this install's own embedded Redis, on a unix socket under VAR_DIR/redis
+# (./run starts it; `manage.py rqworker` finds it the same way).
+REDIS_URL = os.environ.get("REDIS_URL") or socket_url(VAR_DIR / "redis")
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_DEFAULT_TIMEOUT", 600))},
     "transfer": {

@@ -50,6 +50,12 @@ def _prctl():
     return _libc.prctl
 
 
+def prepare_die_with_parent() -> None:
+    """Load what :func:`die_with_parent` needs before forking (a child calls it before exec)."""
+    if sys.platform.startswith("linux"):
+        _prctl()
+
+
 def die_with_parent(sig: int = signal.SIGKILL, parent_pid: int | None = None) -> None:
     """Have this process receive ``sig`` when its parent dies (call it in the child).
 
@@ -83,6 +89,7 @@ class Worker(RQWorker):
         # one every job_monitoring_interval: both at most `beat` apart.
         self.worker_ttl = min(self.worker_ttl, beat + 15)
         self.job_monitoring_interval = min(self.job_monitoring_interval, beat)
+        self.max_connection_wait_time = beat  # back within a heartbeat of Redis returning (RQ: up to 60 s)
         self._sweep_every = beat
         self._last_sweep = 0.0
 
@@ -90,7 +97,7 @@ class Worker(RQWorker):
         from django.db import connections
 
         connections.close_all()  # the horse opens its own; a shared connection breaks both
-        _prctl()
+        prepare_die_with_parent()
         self._worker_pid = os.getpid()  # read by the child after the fork
         return super().fork_work_horse(job, queue)
 
