@@ -23,7 +23,7 @@ from rq.worker import Worker
 from studio import thumbnail_jobs
 from studio.embedded_redis import EmbeddedRedis, socket_url
 from studio.models import Job
-from tests.conftest import database_url
+from tests.conftest import database_url, using_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,6 +96,7 @@ def serve(var: Path, media: Path) -> tuple[subprocess.Popen, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(using_postgresql(), reason="installs do not depend on the database: run once, on SQLite")
 @pytest.mark.django_db(transaction=True)
 def test_two_installs_side_by_side_each_do_their_own_jobs_and_ctrl_c_leaves_nothing(
     tmp_path, settings, alice, make_project
