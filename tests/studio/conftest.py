@@ -103,11 +103,22 @@ def download_pdf(client, generation, paper: str = "a4"):
     return response
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """``collectstatic`` once, as ./run does: workers render the lesson PDF with the
+    production static storage (hashed names from its manifest)."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+                   env=dict(os.environ, STATIC_ROOT=str(root)), timeout=300)
+    return root
+
+
 @pytest.fixture
-def worker_process(settings, redis_server, live_server):
+def worker_process(settings, redis_server, live_server, collected_static):
     """A real ``manage.py rqworker`` process on the test database, for browser tests."""
     env = dict(os.environ)
     env.update(
+        STATIC_ROOT=str(collected_static),
         REDIS_URL=redis_server.url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DATABASE_URL=database_url(),  # the same database as this run: SQLite or PostgreSQL
