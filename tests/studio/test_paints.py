@@ -146,6 +146,18 @@ def test_the_generation_page_shows_a_recipe_for_every_colour(alice_client, finis
     assert "Recompute recipes" not in printed  # the set chooser is for the screen only
 
 
+def test_a_page_view_computes_no_recipes(alice_client, alice, make_project):
+    """Recipes are the job's and the POSTs' to compute: a lesson without them offers to."""
+    project = make_project(alice, title="Old")
+    job = Job.objects.create(owner=alice, project=project, kind="generation", queue="transfer", status=Job.Status.SUCCEEDED)
+    generation = give_lesson(Generation.objects.create(project=project, job=job), PALETTE)  # no recipes stored
+    page = alice_client.get(generation.get_absolute_url()).content.decode()
+    assert not GenerationMixing.objects.exists()
+    assert "No recipes are stored for this palette yet" in page and "Recompute recipes" in page
+    alice_client.post(reverse("studio:generation-paint-set", args=[generation.pk]), {"paint_set": ""})
+    assert [r["hex"] for r in GenerationMixing.objects.get(generation=generation).recipes] == PALETTE
+
+
 def test_changing_the_set_recomputes_recipes_without_a_new_painting(alice_client, alice, finished):
     alice_client.get(finished.get_absolute_url())
     LessonFile.objects.create(generation=finished, name="lesson-a4.pdf",
