@@ -45,7 +45,8 @@ from studio.models import Job
 
 __all__ = [
     "Cancelled", "JobReporter", "LeaseLost", "QueueUnavailable", "Refused", "ServerFailure", "cancel",
-    "check_available", "discard", "enqueue_on_commit", "live_worker_count", "reconcile", "reconcile_all",
+    "check_available", "discard", "end_run_of_dead_horse", "enqueue_on_commit", "live_worker_count", "reconcile",
+    "reconcile_all",
     "reported", "reset_for_retry",
 ]
 
@@ -269,6 +270,23 @@ def _end_if_queue_lost_it(job: Job) -> Job:
             logger.warning("job %s reconciled with RQ: %s", job.pk, message)
         job.refresh_from_db()
     return job
+
+
+def end_run_of_dead_horse(job_id, rq_job_id: str, how: str) -> bool:
+    """The worker saw the work-horse of RQ job ``rq_job_id`` die (it waited for the process):
+    end the row now if that run holds it, or never took it, instead of waiting for the lease."""
+    now = timezone.now()
+    row = Job.objects.filter(pk=job_id, rq_job_id=rq_job_id)
+    ended = (
+        row.filter(status=Job.Status.RUNNING, cancel_requested=True).update(
+            status=Job.Status.CANCELLED, message="Cancelled.", finished_at=now, lease_expires_at=None)
+        or row.filter(status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, message=WORKER_LOST, finished_at=now, lease_expires_at=None)
+        or row.filter(status=Job.Status.QUEUED).update(status=Job.Status.FAILED, message=NEVER_STARTED, finished_at=now)
+    )
+    if ended:
+        logger.warning("job %s: the work-horse of RQ job %s died (%s); the row is failed", job_id, rq_job_id, how)
+    return bool(ended)
 
 
 def reconcile_all() -> int:

@@ -9,6 +9,8 @@ RQ's forking worker it:
   kernel sends a signal to a process when its parent dies (``prctl(PR_SET_PDEATHSIG)``);
   elsewhere a thread notices the new parent id. The job's row then ends when its lease
   runs out (:func:`studio.jobqueue.reconcile`);
+- ends the row of a job whose work-horse it saw die (killed, out of memory) at once: it
+  waited for that process, so no run of that RQ job can be alive (no lease to wait for);
 - closes its database connections before each fork: the parent may have used the ORM
   (stop callbacks, the sweep below) and a connection shared by two processes breaks
   (TLS PostgreSQL first);
@@ -107,6 +109,16 @@ class Worker(RQWorker):
         die_with_parent(signal.SIGKILL, parent_pid=self._worker_pid)
         mark_work_horse()
         return super().main_work_horse(job, queue)
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        from studio.jobqueue import end_run_of_dead_horse
+
+        signal_name = f" (signal {os.WTERMSIG(ret_val)})" if ret_val and os.WIFSIGNALED(ret_val) else ""
+        try:
+            end_run_of_dead_horse(job.args[0], job.id, f"its process ended unexpectedly{signal_name}")
+        except Exception:  # the row's lease ends it anyway
+            logger.exception("could not end the row of job %s after its work-horse died", job.id)
 
     def heartbeat(self, timeout=None, pipeline=None):
         super().heartbeat(timeout, pipeline)

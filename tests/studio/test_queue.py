@@ -223,3 +223,16 @@ def test_retry_is_not_troubled_by_what_rq_left_of_a_killed_run(alice_client, ali
     job = Job.objects.get(pk=generation.job.pk)
     assert job.status == Job.Status.QUEUED and job.rq_job_id != rq_job.id
     assert django_rq.get_queue("transfer").job_ids == [job.rq_job_id]
+
+
+def test_a_work_horse_its_worker_saw_die_ends_its_row_at_once(alice, make_project):
+    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=60)
+    assert not jobqueue.end_run_of_dead_horse(job.pk, "another-rq-job", "signal 9")  # not the run holding it
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
+    assert jobqueue.end_run_of_dead_horse(job.pk, job.rq_job_id, "signal 9")
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.message == jobqueue.WORKER_LOST
+
+    queued = thumbnail_jobs.start_thumbnail(make_project(alice, title="Second"))  # died before taking its row
+    assert jobqueue.end_run_of_dead_horse(queued.pk, queued.rq_job_id, "signal 9")
+    assert Job.objects.get(pk=queued.pk).message == jobqueue.NEVER_STARTED
