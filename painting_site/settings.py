@@ -201,7 +201,7 @@ RQ_SHOW_ADMIN_LINK = True
 # it for JOB_LEASE_SECONDS after its last renewal (renewed every sixth of that); a queued one may
 # take ENQUEUE_GRACE_SECONDS to reach Redis; workers heartbeat every WORKER_HEARTBEAT_SECONDS
 # and count as live for twice that. A row whose work-horse died ends within one lease.
-JOB_LEASE_SECONDS = float(os.environ.get("PAINTING_JOB_LEASE_SECONDS", 90))
+JOB_LEASE_SECONDS = float(os.environ.get("PAINTING_JOB_LEASE_SECONDS", 60))
 ENQUEUE_GRACE_SECONDS = float(os.environ.get("PAINTING_ENQUEUE_GRACE_SECONDS", 60))
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PAINTING_WORKER_HEARTBEAT_SECONDS", 30))
 
