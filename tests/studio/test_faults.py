@@ -16,7 +16,7 @@ At every poll of the page's status, as a user's browser polls it:
 
 and within a lease (plus a poll) after the fault the row has ended or is truthfully
 running; a failed one is retried from its page and the retry paints to the end.
-Leases, grace and heartbeats are short here (seconds); production's are 90/60/30 s.
+Leases, grace and heartbeats are short here (seconds); production's are 60/60/30 s.
 """
 
 from __future__ import annotations
