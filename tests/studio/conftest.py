@@ -88,11 +88,37 @@ def run_worker_burst(queues=("default",)) -> None:
     SimpleWorker(queue_objs, connection=connection).work(burst=True)
 
 
+def download_pdf(client, generation, paper: str = "a4"):
+    """Download the lesson PDF as a user does: the first request has a worker render it
+    (a page that reloads itself meanwhile), the next one gets the stored file."""
+    from django.urls import reverse
+
+    url = reverse("studio:lesson-pdf", args=[generation.pk]) + f"?paper={paper}"
+    response = client.get(url)
+    if response.status_code == 202:
+        assert b"The PDF is being made" in response.content
+        run_worker_burst(("default",))
+        response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf", response.status_code
+    return response
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """``collectstatic`` once, as ./run does: workers render the lesson PDF with the
+    production static storage (hashed names from its manifest)."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+                   env=dict(os.environ, STATIC_ROOT=str(root)), timeout=300)
+    return root
+
+
 @pytest.fixture
-def worker_process(settings, redis_server, live_server):
+def worker_process(settings, redis_server, live_server, collected_static):
     """A real ``manage.py rqworker`` process on the test database, for browser tests."""
     env = dict(os.environ)
     env.update(
+        STATIC_ROOT=str(collected_static),
         REDIS_URL=redis_server.url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DATABASE_URL=database_url(),  # the same database as this run: SQLite or PostgreSQL
@@ -156,9 +182,10 @@ def generation_files(generation) -> list[str]:
         return []
 
 
-def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),)):
+def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),), recipes=False):
     """Store a small lesson on ``generation`` as the worker does, without running one:
-    the lesson's data in ``Generation.lesson``, the step pictures as lesson files."""
+    the lesson's data in ``Generation.lesson``, the step pictures as lesson files and,
+    with ``recipes``, the mixing recipes of its palette (the default set unless chosen)."""
     from django.core.files.base import ContentFile
 
     from studio.models import LessonFile
@@ -180,6 +207,11 @@ def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),)):
     generation.lesson = {"canvas": {"width": 40, "height": 30, "unit": "cm", "fit": "cover"},
                          "palette": {"colors": colors}, "steps": entries, "values": []}
     generation.save(update_fields=["lesson"])
+    if recipes:
+        from studio.models import GenerationMixing
+
+        mixing, _ = GenerationMixing.objects.get_or_create(generation=generation)
+        mixing.refresh(generation.lesson_palette())
     return generation
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from studio import lesson_pdf
 from studio.models import Generation, LessonFile
+from tests.studio.conftest import download_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,8 +57,7 @@ def weasyprint_errors(caplog) -> list[str]:
 
 
 def download(client, generation, paper) -> bytes:
-    response = client.get(reverse("studio:lesson-pdf", args=[generation.pk]) + f"?paper={paper}")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = download_pdf(client, generation, paper)
     assert "attachment" in response["Content-Disposition"]
     return b"".join(response.streaming_content)
 
@@ -176,7 +176,7 @@ def test_each_paper_size_is_rendered_once_kept_and_named_safely(production_stati
     assert not LessonFile.objects.filter(generation=painted, name="lesson-letter.pdf").exists()
 
     # Its name keeps letters, digits, spaces and dashes only (no emoji, slashes or quotes).
-    response = alice_client.get(reverse("studio:lesson-pdf", args=[painted.pk]) + "?paper=letter")
+    response = download_pdf(alice_client, painted, "letter")
     name = unquote(response["Content-Disposition"].split("filename*=utf-8''")[-1])
     assert name == "lesson 港の朝 Harbour морнинг-letter.pdf"
 
@@ -184,3 +184,14 @@ def test_each_paper_size_is_rendered_once_kept_and_named_safely(production_stati
     alice_client.post(reverse("studio:project-rename", args=[painted.project.pk]), {"title": "Evening"})
     assert not LessonFile.objects.filter(generation=painted, name__startswith="lesson-").exists()
     assert download(alice_client, painted, "a4").startswith(b"%PDF")
+
+    # A render under way when the lesson changes (here: renamed meanwhile) stores nothing stale.
+    def render_while_renamed(generation, paper="a4"):
+        type(painted.project).objects.filter(pk=painted.project.pk).update(title="Renamed meanwhile")
+        return b"%PDF-1.7 old title"
+
+    lesson_pdf.forget_pdfs([painted])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lesson_pdf, "render_pdf", render_while_renamed)
+        lesson_pdf.render_pdf_job(str(painted.pk), "a4")
+    assert not LessonFile.objects.filter(generation=painted, name="lesson-a4.pdf").exists()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0004_lesson_in_one_place'),
+        ('studio', '0005_job_run_lease'),
     ]
 
     operations = [
