@@ -29,11 +29,12 @@ from engine.color.spaces import linear_to_srgb, srgb_to_linear
 class SyntheticPhoto:
     """``photo`` H×W×3 uint8 (the decoded JPEG), ``corners`` 4×2 float64: the painted
     face's top-left, top-right, bottom-right and bottom-left in photo px, ``params`` the
-    scene's settings (JSON-able)."""
+    scene's settings (JSON-able), ``jpeg`` the file's bytes."""
 
     photo: np.ndarray = field(repr=False)
     corners: np.ndarray
     params: dict
+    jpeg: bytes = field(default=b"", repr=False)
 
 
 def photograph(
@@ -96,10 +97,10 @@ def photograph(
     scene = _render_scene(painted, canvas_w, canvas_h, depth, table, face, camera, rotation, centre, size, rng,
                           objects)
     lit, light = _light(scene, corners, size, light_variation, cast, rng)
-    photo, camera_params = _camera_pipeline(lit, corners, rng)
+    photo, jpeg, camera_params = _camera_pipeline(lit, corners, rng)
     params = {"tilt_deg": round(float(tilt), 2), "roll_deg": round(float(roll), 2), "depth_cm": round(float(depth), 2),
               "hfov_deg": round(float(np.rad2deg(hfov)), 1), **light, **camera_params}
-    return SyntheticPhoto(photo, corners, params)
+    return SyntheticPhoto(photo, corners, params, jpeg)
 
 
 def _camera_pose(canvas_w, canvas_h, depth, focal, size, tilt, roll, fill, rng):
@@ -270,5 +271,5 @@ def _camera_pipeline(linear, corners, rng):
     buffer = io.BytesIO()
     Image.fromarray((encoded * 255 + 0.5).astype(np.uint8)).save(buffer, format="JPEG", quality=quality)
     photo = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
-    return photo, {"exposure": round(float(exposure), 3), "contrast": round(float(contrast), 3),
+    return photo, buffer.getvalue(), {"exposure": round(float(exposure), 3), "contrast": round(float(contrast), 3),
                    "saturation": round(float(saturation), 3), "jpeg_quality": quality}

@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("stylize", "palette", "steps", "lesson", "mix", "synth", "layers", "plan", "bench")
+COMMANDS = ("stylize", "palette", "steps", "lesson", "mix", "synth", "layers", "plan", "check", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:
