@@ -21,10 +21,13 @@ MIN_SIDE_SUPPORT = 0.35
 
 #: Colour difference (CIELAB ΔE*ab) across a side that counts as a step.
 STEP_DELTA_E = 8.0
-#: Lines kept per direction (roughly horizontal, roughly vertical).
-LINES_PER_DIRECTION = 16
+#: Hough lines considered per direction (roughly horizontal, roughly vertical), and kept
+#: after ranking them by the length of colour step along them.
+LINES_CONSIDERED, LINES_PER_DIRECTION = 100, 18
+#: Of those, kept for their Hough votes alone.
+BY_VOTES = 6
 #: Candidates compared with the target.
-COMPARED_WITH_TARGET = 12
+COMPARED_WITH_TARGET = 60
 
 
 def best_quadrilateral(small: np.ndarray, target=None):
@@ -32,17 +35,20 @@ def best_quadrilateral(small: np.ndarray, target=None):
     height, width = small.shape[:2]
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     smooth = cv2.GaussianBlur(lab, (0, 0), 1.0)
-    horizontal, vertical = _lines(small)
+    horizontal, vertical = (_strongest_steps(smooth, lines) for lines in _lines(small))
     quads = _candidates(horizontal, vertical, (height, width), target)
     if len(quads) == 0:
         return None
     support = side_support(smooth, quads)
-    score = support.mean(axis=1) + 0.5 * np.minimum(support.min(axis=1), MIN_SIDE_SUPPORT)
+    # Sides that are colour steps, all four; then the larger (a busy painting has
+    # rectangles of steps inside it, the canvas is the one around them) and the likelier.
+    area = np.abs(np.cross(quads[:, 2] - quads[:, 0], quads[:, 3] - quads[:, 1])) / 2 / (height * width)
+    score = support.mean(axis=1) + 0.5 * np.minimum(support.min(axis=1), MIN_SIDE_SUPPORT) + 0.4 * np.sqrt(area)
     order = np.argsort(-score)[:COMPARED_WITH_TARGET]
     if target is not None:
         template = _structure(_reduced(target, 96))
         likeness = np.array([_likeness(small, quads[i], template) for i in order])
-        score[order] += 0.6 * np.clip(likeness, 0, None)
+        score[order] += 0.8 * np.clip(likeness, 0, None)
         order = order[np.argsort(-score[order])]
     corners = quads[order[0]]
     for window in (8.0, 4.0):
@@ -100,9 +106,47 @@ def _distinct(lines: np.ndarray) -> np.ndarray:
     for rho, theta in lines:
         if all(abs(rho - r) > 6 or abs(theta - t) > np.deg2rad(3) for r, t in kept):
             kept.append((rho, theta))
-            if len(kept) == LINES_PER_DIRECTION:
+            if len(kept) == LINES_CONSIDERED:
                 break
     return np.array(kept).reshape(-1, 2)
+
+
+def _strongest_steps(smooth_lab: np.ndarray, lines: np.ndarray, spacing: float = 4.0) -> np.ndarray:
+    """The lines along which the colour steps for the longest stretch, best first.
+
+    Hough votes count edge pixels, and a cutting mat's grid or wood grain gives long lines
+    of them with the same colour on both sides; a canvas's side is a step."""
+    if len(lines) <= 2:
+        return lines
+    height, width = smooth_lab.shape[:2]
+    reach = np.hypot(height, width)
+    along = np.arange(-reach, reach, spacing)
+    cos, sin = np.cos(lines[:, 1]), np.sin(lines[:, 1])
+    foot = np.stack([lines[:, 0] * cos, lines[:, 0] * sin], axis=-1)  # L×2
+    direction = np.stack([-sin, cos], axis=-1)
+    normal = np.stack([cos, sin], axis=-1)
+    points = foot[:, None, :] + direction[:, None, :] * along[None, :, None]  # L×T×2
+    seen = ((points[..., 0] >= 8) & (points[..., 0] < width - 8) & (points[..., 1] >= 8) & (points[..., 1] < height - 8))
+    offsets = np.array([3.0, 5.0, 7.0])
+    ahead = _sample(smooth_lab, points[:, :, None, :] + normal[:, None, None, :] * offsets[None, None, :, None]).mean(axis=2)
+    behind = _sample(smooth_lab, points[:, :, None, :] - normal[:, None, None, :] * offsets[None, None, :, None]).mean(axis=2)
+    steps = ((np.linalg.norm(ahead - behind, axis=-1) > STEP_DELTA_E) & seen).astype(np.uint8)
+    # A side is one long run of steps (gaps of a few samples bridged: a brush across it,
+    # a paint matching the table); a line through the painting crosses many short ones.
+    steps = cv2.morphologyEx(steps, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
+    order = np.argsort(-_longest_run(steps.astype(bool)), kind="stable")
+    # The strongest few by Hough votes stay too: a side whose step is weak (a shadow, a
+    # side of the canvas painted like its face) is still a long straight edge.
+    keep = list(range(min(BY_VOTES, len(lines))))
+    keep += [int(i) for i in order if int(i) not in keep][: LINES_PER_DIRECTION - len(keep)]
+    return lines[keep]
+
+
+def _longest_run(flags: np.ndarray) -> np.ndarray:
+    """Length of the longest run of True in each row of a 2-D bool array."""
+    counts = np.cumsum(flags, axis=1)
+    base = np.maximum.accumulate(np.where(flags, 0, counts), axis=1)
+    return (counts - base).max(axis=1)
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
