@@ -46,12 +46,14 @@ def where(mask: np.ndarray) -> str:
 def colour_direction(painted_lab, target_lab) -> str:
     """Which way a painted colour is off from its target ("too red", "too dull", …)."""
     painted_lab, target_lab = np.asarray(painted_lab, float), np.asarray(target_lab, float)
-    chroma_painted, chroma_target = np.hypot(*painted_lab[1:]), np.hypot(*target_lab[1:])
     difference = painted_lab[1:] - target_lab[1:]
-    if chroma_target - chroma_painted > CHROMA_WORDS_AT and np.hypot(*difference) < 1.5 * (chroma_target - chroma_painted):
-        return "too dull"
-    if chroma_painted - chroma_target > CHROMA_WORDS_AT and np.hypot(*difference) < 1.5 * (chroma_painted - chroma_target):
-        return "too vivid"
+    chroma_target = np.hypot(*target_lab[1:])
+    if chroma_target > 10:  # a colour, not a grey: is it the same hue, only duller or stronger?
+        unit = target_lab[1:] / chroma_target
+        along = float(difference @ unit)
+        across = abs(float(difference[0] * unit[1] - difference[1] * unit[0]))
+        if abs(along) > CHROMA_WORDS_AT and abs(along) > 2 * across:
+            return "too dull" if along < 0 else "too vivid"
     angle = np.degrees(np.arctan2(difference[1], difference[0])) % 360
     # CIELAB's a*b* angles: red ~0–40°, orange ~55°, yellow ~90°, green ~135–180°, blue ~250–290°, purple ~320°.
     edges = (25, 70, 100, 130, 180, 230, 290, 340)

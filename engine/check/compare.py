@@ -113,15 +113,19 @@ def compare(corrected_linear: np.ndarray, target_linear: np.ndarray, *, brush_px
     inside = np.zeros((height, width), bool)
     inside[margin:-margin, margin:-margin] = True
     opening = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(0.4 * brush_px) + 1,) * 2)
+    joining = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(2, round(brush_px)) + 1,) * 2)
     min_pixels = max(MIN_AREA_CM2 / cm_per_px ** 2, (1.5 * brush_px) ** 2)
     regions = []
     for index, kind in enumerate(KINDS):  # three kinds, each a whole-image operation
         score = np.where((kind_of == index) & inside, scores[index], 0.0)
         mask = apply_hysteresis_threshold(score, REACH, CORE)
         mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, opening)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for label in np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_pixels) + 1:
-            regions.append(_region(kind, labels == label, stats[label], painted, target, delta_e, delta_l,
+        # Pieces of one mistake split by the placement allowance are one region to fix.
+        joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, joining)
+        count, labels = cv2.connectedComponents(joined, connectivity=8)
+        areas = np.bincount(labels[mask > 0], minlength=count)
+        for label in np.flatnonzero(areas[1:] >= min_pixels) + 1:
+            regions.append(_region(kind, (labels == label) & (mask > 0), painted, target, delta_e, delta_l,
                                    cm_per_px, target_labels))
     regions.sort(key=lambda region: -region.area_cm2)
     return Comparison(painted, target, delta_e, delta_l, delta_colour, regions)
@@ -146,8 +150,8 @@ def _nearest_colour_difference(painted: np.ndarray, target: np.ndarray, reach: i
     return best
 
 
-def _region(kind, mask, stats, painted, target, delta_e, delta_l, cm_per_px, target_labels) -> Region:
-    x, y, w, h = (int(stats[k]) for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+def _region(kind, mask, painted, target, delta_e, delta_l, cm_per_px, target_labels) -> Region:
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
     color = None
     if target_labels is not None:
         labels = target_labels[mask]

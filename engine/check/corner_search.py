@@ -42,7 +42,8 @@ def best_quadrilateral(small: np.ndarray, target=None):
     support = side_support(smooth, quads)
     # Sides that are colour steps, all four; then the larger (a busy painting has
     # rectangles of steps inside it, the canvas is the one around them) and the likelier.
-    area = np.abs(np.cross(quads[:, 2] - quads[:, 0], quads[:, 3] - quads[:, 1])) / 2 / (height * width)
+    d1, d2 = quads[:, 2] - quads[:, 0], quads[:, 3] - quads[:, 1]
+    area = np.abs(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]) / 2 / (height * width)
     score = support.mean(axis=1) + 0.5 * np.minimum(support.min(axis=1), MIN_SIDE_SUPPORT) + 0.4 * np.sqrt(area)
     order = np.argsort(-score)[:COMPARED_WITH_TARGET]
     if target is not None:

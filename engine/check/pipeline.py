@@ -36,6 +36,9 @@ DEFAULT_BRUSH_SHARE = 1 / 60
 MAX_DIFFERING_SHARE = 0.35
 #: Below this correlation of brush-scale lightness with the target, likewise.
 MIN_LIGHTNESS_CORRELATION = 0.3
+#: Below this detail (L* standard deviation at the brush's scale, light taken out) a
+#: canvas is blank.
+BLANK_DETAIL = 2.0
 STAGES = ("corners", "rectify", "light", "compare")
 
 
@@ -111,7 +114,7 @@ def check_photo(photo, target, canvas=(40.0, 30.0, "cm"), *, palette_rgb=None, b
     done("compare")
     findings.details = {"light_inliers": round(lit.inliers, 3), "cast": [round(float(g), 3) for g in lit.cast],
                         "brush_px": round(float(brush_px), 2)}
-    doubt = _not_this_painting(comparison, work)
+    doubt = _not_this_painting(comparison, rectified, work, brush_px)
     if doubt:
         findings.message = doubt
         return _finish(findings, started)
@@ -178,12 +181,20 @@ def _reduced(image: np.ndarray, long_side: int) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
-def _not_this_painting(comparison, work) -> str:
+def _detail(image: np.ndarray, brush_px: float) -> float:
+    """How much a picture varies at the brush's scale once slow changes (light) are taken
+    out: the standard deviation of its lightness, 0–100 scale."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) * (100 / 255)
+    fine = cv2.GaussianBlur(grey, (0, 0), max(1.0, brush_px / 2))
+    return float((fine - cv2.GaussianBlur(grey, (0, 0), max(image.shape[:2]) / 8)).std())
+
+
+def _not_this_painting(comparison, rectified, work, brush_px) -> str:
     """A message when the canvas is not (a version of) this target, else ""."""
     differing = sum(region.mask.sum() for region in comparison.regions) / comparison.delta_e.size
     painted_l, target_l = comparison.painted_lab[..., 0], comparison.target_lab[..., 0]
     if target_l.std() > 5:
-        if painted_l.std() < 2.5:
+        if _detail(rectified, brush_px) < BLANK_DETAIL < _detail(work, brush_px):
             return ("the canvas in the photo looks blank: nothing to compare with this step yet "
                     "(or the photo shows something else).")
         correlation = float(np.corrcoef(painted_l.ravel(), target_l.ravel())[0, 1])

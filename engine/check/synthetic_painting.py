@@ -172,7 +172,7 @@ def _plant_mistakes(lab: np.ndarray, count: int, share_range, rng) -> list[Plant
             break
         taken |= mask
         kind = _feasible_kind(lab[mask, 0].mean(), rng)
-        _apply_mistake(lab, mask, kind, rng)
+        apply_mistake(lab, mask, kind, rng)
         mistakes.append(PlantedMistake(kind, mask, 0.0, 0.0))
     return mistakes
 
@@ -186,7 +186,13 @@ def _feasible_kind(mean_l: float, rng) -> str:
     return str(rng.choice(kinds))
 
 
-def _apply_mistake(lab: np.ndarray, mask: np.ndarray, kind: str, rng) -> None:
+def apply_mistake(lab: np.ndarray, mask: np.ndarray, kind: str, rng: np.random.Generator) -> None:
+    """Paint the area ``mask`` of a CIELAB picture (in place) with one kind of mistake.
+
+    ``too_dark``/``too_light``: L* 12–25 lower/higher; ``off_colour``: hue turned 35–70°,
+    chroma scaled 0.8–1.3 and a push of 12–22 towards a random hue, L* within ±4. The edge
+    is soft over about a pixel.
+    """
     # Soft edge of about a pixel: the wrong paint is brushed, not cut out.
     alpha = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.0)[..., None]
     changed = lab.copy()
