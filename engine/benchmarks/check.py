@@ -30,13 +30,15 @@ def register(subparsers) -> None:
     parser.add_argument("--megapixels", type=float, default=12.0, help="photo size (default 12 MP, 4:3)")
     parser.add_argument("--images", type=Path, default=DEFAULT_IMAGES,
                         help="pictures to plan targets from (default ../shared/data/content)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="plan targets from only the first N pictures (0: synthetic paintings only)")
     parser.add_argument("--size", type=int, default=320, help="targets' longer side in px (default 320)")
     parser.add_argument("--canvas", default="40x30cm", help="canvas size (default 40x30cm; turned for portrait pictures)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
 
 
-def plan_targets(folder: Path, size: int, canvas) -> list[dict]:
+def plan_targets(folder: Path, size: int, canvas, limit: int | None = None) -> list[dict]:
     """Per picture: ``name``, ``canvas_cm``, ``palette`` and ``layers`` [(image, brush_mm)]."""
     from engine.benchmarks.plan import bench_pictures
     from engine.lesson.palette import extract
@@ -46,7 +48,9 @@ def plan_targets(folder: Path, size: int, canvas) -> list[dict]:
     width, height, unit = canvas
     per_cm = 2.54 if unit == "in" else 1.0
     targets = []
-    for name, _kind, picture in bench_pictures(folder, size, 0, None, canvas):
+    if limit == 0:
+        return targets
+    for name, _kind, picture in bench_pictures(folder, size, 0, limit, canvas):
         portrait = picture.shape[0] > picture.shape[1]
         long_side, short_side = max(width, height) * per_cm, min(width, height) * per_cm
         canvas_cm = (short_side, long_side) if portrait else (long_side, short_side)
@@ -77,7 +81,7 @@ def make_case(index: int, seed: int, targets: list[dict], size: int, canvas, pho
     from engine.check.synthetic_photo import photograph
 
     rng = np.random.default_rng([seed, index])
-    if index % 4 == 3:  # one photo in four: a synthetic stroke painting, finished
+    if index % 4 == 3 or not targets:  # one photo in four: a synthetic stroke painting, finished
         target = synthetic_target(int(rng.integers(1000)), size, canvas)
         image, brush_mm = target["layers"][0]
     else:
@@ -109,9 +113,9 @@ def run(args) -> int:
         raise ValueError("--count must be ≥ 1, --size ≥ 64 and --megapixels 0.3–50.")
     photo_width = int(round(np.sqrt(args.megapixels * 1e6 * 4 / 3)))
     photo_size = (photo_width, int(round(photo_width * 3 / 4)))
-    targets = [t for t in tqdm(plan_targets(args.images, args.size, canvas), desc="plan targets", leave=False)]
-    if not targets:
-        raise ValueError(f"no pictures in {args.images} to plan targets from.")
+    targets = plan_targets(args.images, args.size, canvas, args.limit)
+    if not targets and args.limit != 0:
+        raise ValueError(f"no pictures in {args.images} to plan targets from (--limit 0: synthetic paintings only).")
     rows = []
     for index in tqdm(range(args.count), desc="bench check", leave=False):
         target, image, brush_mm, painted, shot = make_case(index, args.seed, targets, args.size, canvas, photo_size)

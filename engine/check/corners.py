@@ -6,11 +6,13 @@ lines from OpenCV's Hough transform on Canny edges, two roughly horizontal and t
 roughly vertical ones make a candidate quadrilateral, and each candidate is scored by the
 share of its sides where the colour just inside differs from the colour just outside
 (a grid line on a cutting mat or wood grain has the same colour on both sides; a book
-has only its own outline). When the target is known, the best candidates are also
-compared with it and the winner is refined against it (OpenCV's ECC alignment), which
-puts the corners on the painted face rather than on the canvas's side. Each side is then
-re-fitted to the strongest edge along it. The result says how sure it is; the studio lets
-the user drag the corners when it is not.
+has only its own outline; a busy painting has rectangles of steps inside it, so larger
+candidates are preferred). When the target is known, its aspect ratio rules out the
+wrong shapes and the best candidates are compared with it. Each side of the winner is
+then re-fitted to the innermost clear step along it (where the canvas's side shows
+beside its face, the face is the inner step); only when a side stays unclear is the
+whole aligned to the target with OpenCV's ECC. The result says how sure it is; the
+studio lets the user drag the corners when it is not.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import cv2
 import numpy as np
 
 from engine.check.corner_search import best_quadrilateral
-from engine.check.geometry import order_corners, target_to_photo  # noqa: F401  (order_corners: part of the API)
+from engine.check.geometry import target_to_photo
 
 #: Longer side of the reduced photo the search runs on, px.
 WORK_SIDE = 1000

@@ -23,6 +23,7 @@ from engine.check.geometry import order_corners
 from engine.check.light import fit_light, linear
 from engine.check.palette import target_labels
 from engine.imageio import as_rgb_uint8
+from engine.lesson.grid import as_canvas
 
 #: Shortest side of a photo that can show a canvas well enough to check, px.
 MIN_PHOTO_SIDE = 240
@@ -79,8 +80,6 @@ def check_photo(photo, target, canvas=(40.0, 30.0, "cm"), *, palette_rgb=None, b
         canvas whose aspect is not the target's, or corners that are no quadrilateral
         inside the photo.
     """
-    from engine.lesson.grid import as_canvas
-
     started = time.perf_counter()
     width_cm, height_cm, unit = as_canvas(canvas)
     if unit == "in":
