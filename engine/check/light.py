@@ -95,7 +95,11 @@ def fit_light(photo_linear: np.ndarray, target_linear: np.ndarray, *, brush_px: 
         weights = _tukey(np.sqrt((residual ** 2).mean(axis=1)))
     xs, ys = _grid(height, width)
     field_ = _basis(xs.astype(np.float32), ys.astype(np.float32)) @ coefficients.T.astype(np.float32)
-    corrected = np.exp((np.log(photo_linear.astype(np.float32) + LOG_FLOOR) - field_) / slopes.astype(np.float32))
+    # A slope far from 1 would be a tone curve no camera has (a target of one colour leaves
+    # it unfixed): keep it in a camera's range, and the exponent where exp() is finite.
+    slopes = np.clip(slopes, 0.5, 2.0)
+    exponent = (np.log(photo_linear.astype(np.float32) + LOG_FLOOR) - field_) / slopes.astype(np.float32)
+    corrected = np.exp(np.clip(exponent, -12.0, 1.0))
     corrected = np.clip(corrected - LOG_FLOOR, 0, 1).astype(np.float32)
     cast = np.exp(coefficients[:, 0])
     return LightFit(corrected, coefficients, slopes, float((weights > 0.5).mean()), cast)

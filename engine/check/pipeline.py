@@ -29,8 +29,11 @@ from engine.lesson.grid import as_canvas
 MIN_PHOTO_SIDE = 240
 #: Largest photo accepted, megapixels (larger arrays are refused before any work).
 MAX_PHOTO_MEGAPIXELS = 120
-#: The comparison runs on the target reduced to at most this many px on its longer side.
+#: The comparison runs on the target reduced to at most this many px on its longer side,
+#: and to no more than ¾ of the px the canvas spans in the photo.
 WORK_SIDE = 512
+#: A canvas spanning fewer photo px than this on its longer side is too small to compare.
+MIN_CANVAS_PX = 200
 #: Default brush when the step's is not known: this share of the canvas's longer side.
 DEFAULT_BRUSH_SHARE = 1 / 60
 #: Above this share of the canvas differing, the photo is not of this step's painting.
@@ -90,21 +93,29 @@ def check_photo(photo, target, canvas=(40.0, 30.0, "cm"), *, palette_rgb=None, b
         raise ValueError(f"the canvas is {width_cm:g}x{height_cm:g} cm but the target is {target.shape[1]}x"
                          f"{target.shape[0]} px: their shapes differ (give the canvas the plan was made for).")
     done = _progress(progress)
-    work = _reduced(target, WORK_SIDE)
-    scale = work.shape[1] / target.shape[1]
-    cm_per_px = float(np.sqrt(width_cm * height_cm / (work.shape[0] * work.shape[1])))
-    brush_px = (brush_mm / 10 if brush_mm else DEFAULT_BRUSH_SHARE * max(width_cm, height_cm)) / cm_per_px
     if corners is None:
-        found = find_canvas(photo, target=work)
+        found = find_canvas(photo, target=_reduced(target, WORK_SIDE))
         corners, confident, message = found.corners, found.confident, found.reason
     else:
         corners, confident, message = _checked_corners(corners, photo.shape), True, ""
     done("corners")
+    # Compare at no finer a scale than the photo shows the canvas (upsampled photo pixels
+    # would only add the camera's blur and JPEG blocks as differences).
+    seen_px = max(np.linalg.norm(np.diff(np.vstack([corners, corners[:1]]), axis=0), axis=1))
+    work = _reduced(target, min(WORK_SIDE, int(0.75 * seen_px)))
+    scale = work.shape[1] / target.shape[1]
+    cm_per_px = float(np.sqrt(width_cm * height_cm / (work.shape[0] * work.shape[1])))
+    brush_px = (brush_mm / 10 if brush_mm else DEFAULT_BRUSH_SHARE * max(width_cm, height_cm)) / cm_per_px
+    if confident and seen_px < MIN_CANVAS_PX:
+        confident = False
+        message = (f"the canvas is only {seen_px:.0f} px across in the photo: too small to check. "
+                   "Take the photo closer or at a higher resolution.")
     rectified = rectify(photo, corners, work.shape)
     done("rectify")
     findings = Findings(corners, confident, [], message, rectified, target.shape[:2])
     if not confident:
-        findings.message = f"{message} Drag the four corners onto the canvas's corners and check again."
+        findings.message = message if "too small to check" in message else \
+            f"{message} Drag the four corners onto the canvas's corners and check again."
         return _finish(findings, started)
     lit = fit_light(linear(rectified), linear(work), brush_px=brush_px)
     done("light")

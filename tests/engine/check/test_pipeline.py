@@ -71,6 +71,8 @@ def test_corners_given_by_hand_are_used_and_checked(stroke_target):
 
 
 def test_bad_inputs_get_a_clear_message_and_never_regions(stroke_target):
+    import cv2
+
     from engine.check.synthetic_scene import table_texture
 
     image, palette = stroke_target
@@ -89,6 +91,10 @@ def test_bad_inputs_get_a_clear_message_and_never_regions(stroke_target):
     # A blank canvas and a different painting: found, but not compared region by region.
     blank = check_photo(photo_of(np.full_like(image, 245), 5).photo, image, CANVAS, palette_rgb=palette)
     assert blank.regions == [] and "blank" in blank.message
+    # A canvas only a couple of hundred px across: too little to compare.
+    far = cv2.resize(photo_of(image, 5).photo, (300, 225), interpolation=cv2.INTER_AREA)
+    small = check_photo(far, image, CANVAS, palette_rgb=palette)
+    assert not small.confident and small.regions == [] and "too small to check" in small.message
     other = np.ascontiguousarray(np.rot90(image, 2))
     different = check_photo(photo_of(other, 6).photo, image, CANVAS, palette_rgb=palette)
     assert different.regions == [] and "target" in different.message
