@@ -92,7 +92,7 @@ def test_bad_inputs_get_a_clear_message_and_never_regions(stroke_target):
     blank = check_photo(photo_of(np.full_like(image, 245), 5).photo, image, CANVAS, palette_rgb=palette)
     assert blank.regions == [] and "blank" in blank.message
     # A canvas only a couple of hundred px across: too little to compare.
-    far = cv2.resize(photo_of(image, 5).photo, (300, 225), interpolation=cv2.INTER_AREA)
+    far = cv2.resize(photo_of(image, 5).photo, (352, 264), interpolation=cv2.INTER_AREA)
     small = check_photo(far, image, CANVAS, palette_rgb=palette)
     assert not small.confident and small.regions == [] and "too small to check" in small.message
     other = np.ascontiguousarray(np.rot90(image, 2))
