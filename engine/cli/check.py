@@ -14,6 +14,7 @@ the four corners by hand when the search got them wrong.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -27,7 +28,8 @@ def register(subparsers) -> None:
     parser.add_argument("--target", type=Path, required=True, help="what the canvas should look like now (PNG, …)")
     parser.add_argument("-o", "--output", type=Path, required=True, help="output folder (created)")
     parser.add_argument("--canvas", default=None,
-                        help="canvas size, e.g. 40x30cm (default: the plan's, else 40 cm on the target's longer side)")
+                        help="canvas size, e.g. 40x30cm (default: the plan's, in the target's shape; "
+                             "else 40 cm on the target's longer side)")
     parser.add_argument("--plan", type=Path, default=None, help="the plan.json of the target (default: beside TARGET)")
     parser.add_argument("--corners", default=None,
                         help="the canvas's corners by hand, x,y of top-left, top-right, bottom-right, bottom-left "
@@ -92,8 +94,16 @@ def run(args) -> int:
     palette, brush_mm, plan_canvas, _ = step_settings(args.target, args.plan)
     target = read_picture(args.target)
     photo = read_picture(args.photo)
+    if canvas is None and plan_canvas is not None:
+        canvas = _shaped_like(plan_canvas, target)
+        if canvas != plan_canvas:
+            # `python -m engine plan` keeps the picture's shape whatever the canvas; the
+            # lesson crops to the canvas. The target is what the canvas shows, so it wins.
+            print(f"note: the plan's canvas {plan_canvas[0]:g}x{plan_canvas[1]:g} {plan_canvas[2]} is not the "
+                  f"target's shape ({target.shape[1]}x{target.shape[0]} px); checking it as "
+                  f"{canvas[0]:g}x{canvas[1]:g} {canvas[2]}.", file=sys.stderr)
     if canvas is None:
-        canvas = plan_canvas or _default_canvas(target)
+        canvas = _shaped_like((40.0, 40.0, "cm"), target)
     with tqdm(total=len(STAGES), desc="check", unit="stage", leave=False) as bar:
         def progress(done, total, stage):
             bar.set_postfix_str(stage)
@@ -117,7 +127,14 @@ def run(args) -> int:
     return 0
 
 
-def _default_canvas(target):
-    """40 cm on the longer side, the shorter in the target's proportion."""
-    height, width = target.shape[:2]
-    return (40.0, round(40.0 * height / width, 2), "cm") if width >= height else (round(40.0 * width / height, 2), 40.0, "cm")
+def _shaped_like(canvas, target):
+    """``canvas`` as is when its shape is the target's (within 1 %), else its longer side with
+    the shorter in the target's proportion."""
+    width, height, unit = canvas
+    rows, columns = target.shape[:2]
+    if abs(math.log((width / height) / (columns / rows))) < 0.01:
+        return canvas
+    long_side = max(width, height)
+    if columns >= rows:
+        return (long_side, round(long_side * rows / columns, 2), unit)
+    return (round(long_side * columns / rows, 2), long_side, unit)

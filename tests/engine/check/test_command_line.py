@@ -43,6 +43,14 @@ def test_check_writes_its_pictures_and_prints_the_documented_json(tmp_path, caps
     assert main(["check", str(tmp_path / "photo.jpg"), "--target", str(folder / "final.png"), "-o",
                  str(tmp_path / "again"), "--corners", corners, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["confident"] is True
+    # A plan made for a canvas of another shape (`plan` keeps the picture's): the target's shape wins.
+    plan = json.loads((folder / "plan.json").read_text())
+    plan["canvas"]["height"] = 40.0
+    (folder / "plan.json").write_text(json.dumps(plan))
+    assert main(["check", str(tmp_path / "photo.jpg"), "--target", str(folder / "final.png"), "-o",
+                 str(tmp_path / "again"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["confident"] is True and "checking it as 40x30 cm" in captured.err
     # Bad input: a message and exit status 2, never a traceback.
     save_image(tmp_path / "tiny.png", np.zeros((20, 30, 3), np.uint8))
     (tmp_path / "broken.jpg").write_bytes(b"not a jpeg")
