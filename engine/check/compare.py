@@ -40,8 +40,9 @@ EDGE_MARGIN = 0.02
 
 @dataclass
 class Region:
-    """One area to fix: ``kind`` (one of :data:`KINDS`), ``mask`` H×W bool in target px,
-    ``bbox`` (x0, y0, x1, y1) target px (x1, y1 past the last column and row),
+    """One area to fix: ``kind`` (one of :data:`KINDS`), ``mask`` H×W bool on the compared
+    picture (the rectified photo's px), ``bbox`` (x0, y0, x1, y1) target px (x1, y1 past
+    the last column and row; the mask's box, scaled when the target is larger),
     ``area_cm2``, mean ``delta_e`` (CIEDE2000) and ``delta_l`` (L*, negative = too dark),
     mean colours ``painted_lab`` and ``target_lab``, ``color`` the palette number whose
     paint belongs there (None when unknown or bare canvas)."""

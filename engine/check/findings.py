@@ -113,11 +113,12 @@ def findings_picture(rectified: np.ndarray, regions: list[Region]) -> np.ndarray
 
 
 def _label(picture, text, region, scale, colour):
-    """The region's number in a filled disc at the top-left of its box, inside the picture."""
+    """The region's number in a filled disc at the top-left of its outline, inside the picture."""
     font, size = cv2.FONT_HERSHEY_SIMPLEX, max(0.6, max(picture.shape[:2]) / 1000)
     (text_w, text_h), _ = cv2.getTextSize(text, font, size, 2)
     radius = int(max(text_w, text_h) * 0.8) + 4
-    x0, y0 = region.bbox[0] * scale, region.bbox[1] * scale
+    x0, y0, _, _ = cv2.boundingRect(region.mask.astype(np.uint8))  # the mask's px (bbox is the target's)
+    x0, y0 = x0 * scale, y0 * scale
     cx = int(np.clip(x0 + radius, radius, picture.shape[1] - radius - 1))
     cy = int(np.clip(y0 + radius, radius, picture.shape[0] - radius - 1))
     cv2.circle(picture, (cx, cy), radius, colour, -1, cv2.LINE_AA)

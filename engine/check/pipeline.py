@@ -106,7 +106,9 @@ def check_photo(photo, target, canvas=(40.0, 30.0, "cm"), *, palette_rgb=None, b
     scale = work.shape[1] / target.shape[1]
     cm_per_px = float(np.sqrt(width_cm * height_cm / (work.shape[0] * work.shape[1])))
     brush_px = (brush_mm / 10 if brush_mm else DEFAULT_BRUSH_SHARE * max(width_cm, height_cm)) / cm_per_px
-    if confident and seen_px < MIN_CANVAS_PX:
+    if not confident:
+        message = f"{message} Drag the four corners onto the canvas's corners and check again."
+    elif seen_px < MIN_CANVAS_PX:
         confident = False
         message = (f"the canvas is only {seen_px:.0f} px across in the photo: too small to check. "
                    "Take the photo closer or at a higher resolution.")
@@ -114,8 +116,6 @@ def check_photo(photo, target, canvas=(40.0, 30.0, "cm"), *, palette_rgb=None, b
     done("rectify")
     findings = Findings(corners, confident, [], message, rectified, target.shape[:2])
     if not confident:
-        findings.message = message if "too small to check" in message else \
-            f"{message} Drag the four corners onto the canvas's corners and check again."
         return _finish(findings, started)
     lit = fit_light(linear(rectified), linear(work), brush_px=brush_px)
     done("light")

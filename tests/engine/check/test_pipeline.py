@@ -98,3 +98,21 @@ def test_bad_inputs_get_a_clear_message_and_never_regions(stroke_target):
     other = np.ascontiguousarray(np.rot90(image, 2))
     different = check_photo(photo_of(other, 6).photo, image, CANVAS, palette_rgb=palette)
     assert different.regions == [] and "target" in different.message
+
+
+def test_boxes_are_in_the_targets_px_when_the_comparison_runs_on_a_smaller_copy(stroke_target, monkeypatch):
+    import engine.check.pipeline as pipeline
+
+    image, palette = stroke_target
+    painted, masks = _painted(image, 3, ("too_dark",))
+    shot = photo_of(painted, 8)
+    monkeypatch.setattr(pipeline, "WORK_SIDE", 64)  # the 128 px target compared at 64 px
+    findings = check_photo(shot.photo, image, CANVAS, palette_rgb=palette, brush_mm=BRUSH_MM)
+    assert findings.rectified.shape[:2] == (48, 64) and findings.target_shape == image.shape[:2]
+    dark = [f.region for f in findings.regions if f.region.kind == "too_dark"]
+    assert dark
+    x0, y0, x1, y1 = dark[0].bbox
+    ys, xs = np.nonzero(masks[0])
+    # The box covers the planted blob's centre in the target's own px.
+    assert x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 and x1 <= image.shape[1] and y1 <= image.shape[0]
+    assert findings.picture().shape[1] >= 800
