@@ -6,7 +6,8 @@ with ``--plan``) the plan's palette numbers the mixes and the layer's brush sets
 comparison's scale (``layer-NN.png`` is layer NN - 1, ``final.png`` the last). Writes
 ``rectified.png`` (the canvas squared to the target's size) and ``findings.png`` (it,
 with each region outlined and numbered); ``--json`` prints one object: ``corners``
-(top-left, top-right, bottom-right, bottom-left in PHOTO px), ``confident``, ``regions``
+(top-left, top-right, bottom-right, bottom-left in PHOTO px, after its EXIF orientation
+is applied), ``confident``, ``regions``
 (``bbox`` [x0, y0, x1, y1] in TARGET px, ``kind``, ``area_cm2``, ``delta_e``,
 ``delta_l``, ``color``, ``advice``), ``message`` and ``seconds``. ``--corners`` gives
 the four corners by hand when the search got them wrong.
