@@ -47,7 +47,10 @@ class Findings:
     ``regions`` the :class:`Finding` s, largest first (empty when the check could not be
     made); ``message`` a sentence for the painter when something stopped the check or
     casts doubt on it ("" otherwise); ``rectified`` the canvas squared to the target's
-    size (H×W×3 uint8); ``target_shape`` (H, W); ``seconds`` wall time of the check.
+    shape (H×W×3 uint8, at most 512 px on its longer side: the size compared);
+    ``target_shape`` (H, W) of the target as given; ``seconds`` wall time of the check;
+    ``details`` figures for diagnosis (share of the canvas the light fit trusted, the cast's
+    gain per channel, the brush width in compared px), not part of the JSON.
     """
 
     corners: np.ndarray
