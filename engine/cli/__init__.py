@@ -17,7 +17,7 @@ import sys
 
 from engine.errors import InputError
 
-COMMANDS = ("stylize", "palette", "steps", "lesson", "mix", "synth", "layers", "plan", "bench")
+COMMANDS = ("stylize", "palette", "steps", "lesson", "mix", "synth", "layers", "plan", "check", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,12 +24,19 @@ def register(subparsers) -> None:
 
 def read_picture(path: Path):
     """Load a picture for a command, turning unreadable files into an InputError."""
+    from PIL import Image
+
     from engine.imageio import load_image
 
     try:
         return load_image(path)
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not an image file.") from None
+    except Image.DecompressionBombError:
+        raise InputError(f"{path} has too many pixels to open safely (more than "
+                         f"{2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels).") from None
     except OSError as error:  # Pillow's UnidentifiedImageError is an OSError
         raise InputError(f"cannot read {path} as an image ({error}).") from None
 
