@@ -102,8 +102,9 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     steps = generation.lesson_steps()
     assert steps and all(step.instruction and step.colors for step in steps)
     stored = set(LessonFile.objects.filter(generation=generation).values_list("name", flat=True))
-    assert {"palette.svg", "sheet.svg", "grid.png", steps[0].image_name, steps[0].mask_name} <= stored
-    assert not stored & (generation_jobs.NOT_STORED | {"lesson.json"})  # nothing no page shows, no copy
+    assert {"palette.svg", "sheet.svg", "grid.png", steps[0].image_name} <= stored
+    assert {sub["image"] for sub in generation.lesson_substeps()} <= stored  # where to paint each mix
+    assert not stored & (generation_jobs.NOT_STORED | {"lesson.json", steps[0].mask_name})  # nothing no page shows
 
     page = alice_client.get(generation.get_absolute_url()).content.decode()
     assert colours[0].hex in page and steps[0].instruction[:30] in page
