@@ -379,11 +379,8 @@ def _lesson(generation: Generation, painting: np.ndarray, reporter: JobReporter,
 
 
 def oriented_canvas(canvas: str, shape) -> str:
-    """The canvas turned to the painting's orientation (a 40x30cm canvas for a portrait is 30x40cm)."""
-    from engine.lesson.grid import parse_canvas
+    """The canvas turned to the painting's orientation (:func:`engine.lesson.grid.oriented_canvas`)."""
+    from engine.lesson.grid import oriented_canvas as turned
 
-    width, height, unit = parse_canvas(canvas)
-    portrait_picture = shape[0] > shape[1]
-    if (height > width) != portrait_picture and width != height:
-        width, height = height, width
+    width, height, unit = turned(canvas, shape)
     return f"{width:g}x{height:g}{unit}"

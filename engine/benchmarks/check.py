@@ -42,19 +42,18 @@ def register(subparsers) -> None:
 def plan_targets(folder: Path, size: int, canvas, limit: int | None = None) -> list[dict]:
     """Per picture: ``name``, ``canvas_cm``, ``palette`` and ``layers`` [(image, brush_mm)]."""
     from engine.benchmarks.plan import bench_pictures
+    from engine.lesson.grid import oriented_canvas
     from engine.lesson.palette import extract
     from engine.plan.outputs import plan_picture
     from engine.plan.render import labels_to_rgb
 
-    width, height, unit = canvas
-    per_cm = 2.54 if unit == "in" else 1.0
     targets = []
     if limit == 0:
         return targets
     for name, _kind, picture in bench_pictures(folder, size, 0, limit, canvas):
-        portrait = picture.shape[0] > picture.shape[1]
-        long_side, short_side = max(width, height) * per_cm, min(width, height) * per_cm
-        canvas_cm = (short_side, long_side) if portrait else (long_side, short_side)
+        width, height, unit = oriented_canvas(canvas, picture.shape[:2])
+        per_cm = 2.54 if unit == "in" else 1.0
+        canvas_cm = (width * per_cm, height * per_cm)
         palette = extract(picture, 16).rgb
         planned = plan_picture(picture, palette, canvas=(canvas_cm[0], canvas_cm[1], "cm"))
         layers = [(labels_to_rgb(labels, palette), layer.brush_mm)

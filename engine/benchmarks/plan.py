@@ -63,7 +63,7 @@ def bench_pictures(folder: Path, size: int, synthetic: int, limit: int | None, c
     """``(name, set, picture)`` triples, fitted to ``canvas`` and ``size`` px long; ``set`` is
     ``"photos"`` (the folder), ``"unseen"`` (:func:`unseen_photos`) or ``"synthetic"``."""
     from engine.imageio import load_image, resize_long_side
-    from engine.lesson.grid import fit_to_canvas
+    from engine.lesson.grid import fit_to_canvas, oriented_canvas
     from engine.strokes.synth import paint
 
     width, height, _ = canvas
@@ -73,8 +73,7 @@ def bench_pictures(folder: Path, size: int, synthetic: int, limit: int | None, c
     sources += [(p, "unseen") for p in unseen_photos()] if unseen else []
     for path, kind in sources:
         picture = load_image(path)
-        portrait = picture.shape[0] > picture.shape[1]
-        w, h = (min(width, height), max(width, height)) if portrait else (max(width, height), min(width, height))
+        w, h, _ = oriented_canvas(canvas, picture.shape[:2])
         yield path.name, kind, resize_long_side(fit_to_canvas(picture, w, h), size)
     short = round(size * min(width, height) / max(width, height))
     for i in range(synthetic):

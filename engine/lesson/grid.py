@@ -71,6 +71,15 @@ def as_canvas(canvas) -> tuple[float, float, str]:
     return check_canvas(float(width), float(height), str(unit))
 
 
+def oriented_canvas(canvas, shape: tuple[int, int]) -> tuple[float, float, str]:
+    """The canvas turned to the picture's orientation: a 40 × 30 cm canvas for an upright
+    picture of ``shape`` = (H, W) px is 30 × 40 cm (a square canvas stays as it is)."""
+    width, height, unit = as_canvas(canvas)
+    if (height > width) != (shape[0] > shape[1]) and width != height:
+        width, height = height, width
+    return width, height, unit
+
+
 def fit_margins(shape: tuple[int, int], width: float, height: float, *, fit: str = "crop") -> dict:
     """How :func:`fit_to_canvas` fits a picture of ``shape`` = (H, W) px to a ``width`` ×
     ``height`` canvas: px cut from (``"crop"``) or added to (``"pad"``) each side,
