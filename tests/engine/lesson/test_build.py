@@ -174,7 +174,8 @@ def test_cli_steps_and_lesson_write_their_files(tmp_path, capsys):
     assert main(["steps", str(path), "-o", str(tmp_path / "steps"), "--json", "--colors", "6"]) == 0
     payload = json.loads(capsys.readouterr().out)
     for step in payload["steps"]:
-        assert (tmp_path / "steps" / step["image"]).is_file() and (tmp_path / "steps" / step["mask"]).is_file()
+        assert (tmp_path / "steps" / step["image"]).is_file()
+        assert all((tmp_path / "steps" / sub["image"]).is_file() for sub in step["substeps"])
     assert main(["lesson", str(path), "-o", str(tmp_path / "lesson"), "--canvas", "16x12in"]) == 0
     lesson = json.loads((tmp_path / "lesson" / "lesson.json").read_text())
     assert lesson["canvas"]["unit"] == "in" and (tmp_path / "lesson" / "lesson.html").is_file()
