@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from engine.errors import InputError
+
 
 def as_rgb_uint8(image, *, min_side: int = 1, name: str = "image") -> np.ndarray:
     """The picture as a contiguous RGB uint8 array, whatever array a caller has.
@@ -40,7 +42,7 @@ def as_rgb_uint8(image, *, min_side: int = 1, name: str = "image") -> np.ndarray
     """
     array = np.asarray(image)
     if array.size == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape}).")
+        raise InputError(f"{name} is empty (shape {array.shape}).")
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
@@ -54,7 +56,7 @@ def as_rgb_uint8(image, *, min_side: int = 1, name: str = "image") -> np.ndarray
         array = _composite_over_white(array)
     height, width = array.shape[:2]
     if min(height, width) < min_side:
-        raise ValueError(f"{name} is {width}×{height} px; each side must be at least {min_side} px.")
+        raise InputError(f"{name} is {width}×{height} px; each side must be at least {min_side} px.")
     if array.dtype != np.uint8:
         array = np.round(np.clip(array, 0.0, 1.0) * 255.0).astype(np.uint8)
     return np.ascontiguousarray(array)
@@ -69,7 +71,7 @@ def _to_unit_float_or_uint8(array: np.ndarray, name: str) -> np.ndarray:
         return array.astype(np.uint8) * 255
     if np.issubdtype(array.dtype, np.floating):
         if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} contains NaN or infinite values.")
+            raise InputError(f"{name} contains NaN or infinite values.")
         return array.astype(np.float32)
     raise ValueError(
         f"{name} has dtype {array.dtype}; use uint8 (0–255), uint16 or floats in [0, 1]."

@@ -90,8 +90,10 @@ def connected_regions(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return (regions - 1).astype(np.int32), int(count)
 
 
-def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 8) -> np.ndarray:
-    """Give regions smaller than ``min_area`` the label of the nearest large region.
+def merge_small_regions(labels: np.ndarray, min_area: int, *, min_radius: float = 0.0,
+                        max_rounds: int = 8) -> np.ndarray:
+    """Give regions smaller than ``min_area`` (or narrower than ``min_radius``) the label
+    of the nearest large region.
 
     Each round fills every small region's pixels from the nearest pixel of a large region
     (one Euclidean distance transform for all of them), then recomputes the regions, since
@@ -104,6 +106,9 @@ def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 
         Label image.
     min_area : int
         Smallest region kept, in pixels (≤ 1 changes nothing).
+    min_radius : float, optional
+        Smallest room a kept region has: the radius (px) of the largest circle inside it
+        (0 changes nothing).
     max_rounds : int, optional
         Most fill-and-recompute rounds.
 
@@ -114,12 +119,14 @@ def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 
         ``max_rounds`` ran out first).
     """
     labels = np.asarray(labels).copy()
-    if min_area <= 1:
+    if min_area <= 1 and min_radius <= 0:
         return labels
     for _ in range(max_rounds):
         regions, count = connected_regions(labels)
         areas = np.bincount(regions.ravel(), minlength=count)
         small_regions = areas < min_area
+        if min_radius > 0:
+            small_regions |= ndimage.maximum(inside_distance(regions), regions, np.arange(count)) < min_radius
         if not small_regions.any():
             break
         if small_regions.all():
@@ -128,6 +135,28 @@ def merge_small_regions(labels: np.ndarray, min_area: int, *, max_rounds: int = 
         nearest = ndimage.distance_transform_edt(small, return_distances=False, return_indices=True)
         labels = labels[tuple(nearest)]
     return labels
+
+
+def inside_distance(regions: np.ndarray) -> np.ndarray:
+    """Room inside each region: the distance of every pixel to its region's border.
+
+    Parameters
+    ----------
+    regions : ndarray, shape (H, W), int
+        Region image.
+
+    Returns
+    -------
+    ndarray, shape (H, W), float
+        Euclidean distance (px) to the nearest pixel on either side of a border or off the
+        picture, plus 0.5 (a pixel's centre): its maximum in a region is the radius of the
+        largest circle that fits in it.
+    """
+    edge = boundary_mask(regions)
+    edge[:, 1:] |= regions[:, 1:] != regions[:, :-1]
+    edge[1:, :] |= regions[1:, :] != regions[:-1, :]
+    inside = np.pad(~edge, 1, constant_values=False)
+    return ndimage.distance_transform_edt(inside)[1:-1, 1:-1] + 0.5
 
 
 def boundary_mask(regions: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from studio.embedded_redis import socket_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -76,7 +78,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "studio.views.errors.BrandedMethodNotAllowed",
 ]
+CSRF_FAILURE_VIEW = "studio.views.errors.csrf_failure"
 
 ROOT_URLCONF = "painting_site.urls"
 WSGI_APPLICATION = "painting_site.wsgi.application"
@@ -105,6 +109,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates its file but not its folder: a fresh checkout has no var/ yet.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The worker writes progress while the web process reads: WAL lets both proceed.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -176,7 +182,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # --- Redis and RQ: a "default" queue for quick jobs, "transfer" for style transfer.
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6380/0"  # ./run's embedded Redis
+# Without REDIS_URL: this install's own embedded Redis, on a unix socket under VAR_DIR/redis
+# (./run starts it; `manage.py rqworker` finds it the same way).
+REDIS_URL = os.environ.get("REDIS_URL") or socket_url(VAR_DIR / "redis")
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_DEFAULT_TIMEOUT", 600))},
     "transfer": {
@@ -185,9 +193,17 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": int(os.environ.get("RQ_TRANSFER_TIMEOUT", 4 * 3600)),
     },
 }
-# The worker class ends a job's work-horse when the worker dies (studio/processes.py).
+# The worker class ends a job's work-horse when the worker dies, heartbeats and reconciles
+# job rows (studio/processes.py).
 RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "studio.processes.Worker"}
 RQ_SHOW_ADMIN_LINK = True
+# --- Jobs (studio.jobqueue, studio.job_runs): a running job belongs to the work-horse running
+# it for JOB_LEASE_SECONDS after its last renewal (renewed every sixth of that); a queued one may
+# take ENQUEUE_GRACE_SECONDS to reach Redis; workers heartbeat every WORKER_HEARTBEAT_SECONDS
+# and count as live for twice that. A row whose work-horse died ends within one lease.
+JOB_LEASE_SECONDS = float(os.environ.get("PAINTING_JOB_LEASE_SECONDS", 60))
+ENQUEUE_GRACE_SECONDS = float(os.environ.get("PAINTING_ENQUEUE_GRACE_SECONDS", 60))
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PAINTING_WORKER_HEARTBEAT_SECONDS", 30))
 
 # --- E-mail: the console in development, SMTP when EMAIL_HOST is set.
 if os.environ.get("EMAIL_HOST"):

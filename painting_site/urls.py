@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from studio.views import accounts, health, pages
+from studio.views import accounts, errors, health, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/rq/", include("django_rq.urls")),

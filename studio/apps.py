@@ -7,7 +7,7 @@ class StudioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from studio import signals
+        from studio import checks, signals  # noqa: F401  (checks register themselves)
 
         # Every model that keeps files in storage declares them with stored_files().
         signals.connect([m for m in apps.get_app_config("studio").get_models() if hasattr(m, "stored_files")])

@@ -104,6 +104,11 @@ class GenerationForm(forms.Form):
     )
     style_strength = forms.FloatField(min_value=0.1, max_value=10.0, initial=1.0, help_text="1 = balanced; higher = more brush strokes, less photo.")
     preserve_colors = forms.BooleanField(required=False, label="Keep the photo's own colours", help_text="Take only the brushwork from the style.")
+    level = forms.ChoiceField(
+        choices=Generation.Level.choices, initial=Generation.Level.INTERMEDIATE, widget=forms.RadioSelect, required=False,
+        label="Lesson level", help_text="How much the lesson asks of you; you can re-plan a finished painting at "
+        "another level without painting it again.",
+    )
     palette_colors = forms.IntegerField(min_value=4, max_value=32, initial=16, label="Number of palette colours")
     canvas = forms.CharField(initial="40x30cm", max_length=20, label="Canvas size", help_text="Width × height in mm, cm or in, e.g. 40x30cm, 400x300mm or 16x12in. It is turned to match a portrait photo.")
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0, help_text="Same seed and settings → same painting.")
@@ -126,6 +131,9 @@ class GenerationForm(forms.Form):
 
     def advanced_fields(self):
         return [self[name] for name in self.ADVANCED]
+
+    def clean_level(self):
+        return self.cleaned_data.get("level") or Generation.Level.INTERMEDIATE  # not sent: the default
 
     def clean_canvas(self):
         from engine.lesson.grid import parse_canvas
@@ -163,8 +171,22 @@ class GenerationForm(forms.Form):
 
     def generation_parameters(self) -> dict:
         data = self.cleaned_data
-        parameters = {key: data[key] for key in ("preset", "output_size", "style_strength", "preserve_colors", "palette_colors", "canvas", "seed")}
+        parameters = {key: data[key] for key in ("preset", "output_size", "style_strength", "preserve_colors", "palette_colors",
+                                                 "canvas", "seed", "level")}
         custom = data.get("custom_style")
         parameters["style"] = None if custom else data["style"]
         parameters["custom_style"] = custom or None
         return parameters
+
+
+class LevelForm(forms.Form):
+    """Re-plan a finished painting's lesson at another level."""
+
+    level = forms.ChoiceField(choices=Generation.Level.choices, widget=forms.RadioSelect, label="Lesson level")
+
+
+class PaintAlongMarkForm(forms.Form):
+    """A sub-step marked done (or not) on the paint-along page; ``key`` must be one of the lesson's."""
+
+    key = forms.RegexField(regex=r"^\d{2}-\d{2}$", max_length=5)
+    done = forms.BooleanField(required=False)

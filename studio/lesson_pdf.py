@@ -1,9 +1,12 @@
 """The printable lesson plan as a PDF, rendered by WeasyPrint from the print page's HTML.
 
-Each paper size is rendered once per generation and kept as a lesson file
-(``lesson-a4.pdf``, ``lesson-letter.pdf``): later downloads are served from storage, so
-the web workers are not tied up re-rendering. Renaming the project forgets the stored
-PDFs (:func:`forget_pdfs`), since the title is printed on them.
+Each paper size is rendered once per generation, by a worker on the short-jobs queue
+(:func:`render_pdf_job`, asked for by :func:`request_pdf` when the first download finds
+none), and kept as a lesson file (``lesson-a4.pdf``, ``lesson-letter.pdf``) that downloads
+serve from storage: a web request never reads the lesson's pictures (S3 in production) to
+render one. Renaming the project or changing its recipes forgets the stored PDFs
+(:func:`forget_pdfs`), since the title and the recipes are printed on them; a render that
+was already under way when its lesson changed stores nothing.
 
 WeasyPrint fetches the page's images and stylesheets through :func:`storage_fetcher`,
 which reads this generation's files (and its project's photo) from Django storage and
@@ -23,6 +26,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from redis.exceptions import RedisError
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
@@ -46,21 +50,76 @@ def pdf_name(paper: str) -> str:
 
 
 def stored_pdf(generation, paper: str):
-    """The generation's lesson PDF for ``paper`` as a stored file, rendered on first use."""
+    """The generation's stored lesson PDF for ``paper``, or None while it is not rendered."""
+    existing = generation.lesson_files.filter(name=pdf_name(paper)).first()
+    return existing.file if existing else None
+
+
+def _render_job_id(generation, paper: str) -> str:
+    return f"lesson-pdf-{generation.pk}-{paper}"
+
+
+def request_pdf(generation, paper: str) -> str:
+    """Have a worker render the PDF unless one is at it already. Returns ``"rendering"``,
+    ``"failed"`` (the last render failed; :func:`retry_pdf` asks again) or ``"queue-down"``."""
+    import django_rq
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job as RQJob
+
+    job_id = _render_job_id(generation, paper)
+    try:
+        connection = django_rq.get_connection("default")
+        try:
+            status = RQJob.fetch(job_id, connection=connection).get_status()
+        except NoSuchJobError:
+            status = None
+        if status == "failed":
+            return "failed"
+        if status not in ("queued", "started", "deferred", "scheduled"):
+            django_rq.get_queue("default", commit_mode="auto").enqueue(
+                render_pdf_job, str(generation.pk), paper, job_id=job_id, result_ttl=60, failure_ttl=600)
+    except RedisError as error:
+        logger.warning("cannot queue the lesson PDF of %s: %s", generation.pk, error)
+        return "queue-down"
+    return "rendering"
+
+
+def retry_pdf(generation, paper: str) -> str:
+    """Forget a failed render and ask for a new one (see :func:`request_pdf`)."""
+    import django_rq
+    from rq.job import Job as RQJob
+
+    try:
+        RQJob(_render_job_id(generation, paper), connection=django_rq.get_connection("default")).delete()
+    except (RedisError, ValueError) as error:
+        logger.warning("cannot forget the failed lesson PDF of %s: %s", generation.pk, error)
+    return request_pdf(generation, paper)
+
+
+def render_pdf_job(generation_id: str, paper: str) -> None:
+    """The job: render the lesson PDF and store it, unless the lesson changed meanwhile."""
+    from studio.models import Generation, GenerationMixing, Job
+
+    generation = Generation.objects.select_related("project", "job").filter(pk=generation_id).first()
+    if generation is None or generation.job.status != Job.Status.SUCCEEDED or stored_pdf(generation, paper):
+        return
+    # What the PDF prints, as it was read: a rename, new recipes or a retry meanwhile make it stale.
+    printed = (generation.project.title, generation.job.finished_at,
+               GenerationMixing.objects.filter(generation=generation).values_list("updated_at", flat=True).first())
     name = pdf_name(paper)
-    existing = generation.lesson_files.filter(name=name).first()
-    if existing:
-        return existing.file
-    pdf = render_pdf(generation, paper)
     record = LessonFile(generation=generation, name=name)
-    record.file.save(name, ContentFile(pdf, name=name), save=False)
+    record.file.save(name, ContentFile(render_pdf(generation, paper), name=name), save=False)
     try:
         with transaction.atomic():
+            current = Generation.objects.select_for_update().select_related("project", "job").filter(pk=generation_id).first()
+            now = current and (current.project.title, current.job.finished_at,
+                               GenerationMixing.objects.filter(generation=current).values_list("updated_at", flat=True).first())
+            if now != printed:
+                raise IntegrityError("the lesson changed while its PDF was rendered")
             record.save()
-    except IntegrityError:  # a parallel request stored it first: keep theirs
+    except IntegrityError as why:  # stale, deleted, or stored by a parallel render: keep nothing of ours
+        logger.info("lesson PDF of %s not stored: %s", generation_id, why)
         record.file.storage.delete(record.file.name)
-        return generation.lesson_files.get(name=name).file
-    return record.file
 
 
 def forget_pdfs(generations) -> None:

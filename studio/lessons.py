@@ -22,11 +22,13 @@ def lesson_sections() -> list[dict]:
 
 
 def lesson_context(generation: Generation) -> dict:
-    """Everything the result sections show: palette, steps with their colours, lesson.json."""
+    """Everything the result sections show: palette, steps with their colours and sub-steps
+    (each with its mix as a palette colour), lesson.json, the levels to re-plan at."""
     palette = generation.lesson_palette()
     by_number = {color.number: color for color in palette}
     steps = [
-        {"step": step, "colors": [by_number[n] for n in step.colors if n in by_number]}
+        {"step": step, "colors": [by_number[n] for n in step.colors if n in by_number],
+         "substeps": [{**sub, "colour": by_number.get(sub["color"])} for sub in step.substeps]}
         for step in generation.lesson_steps()
     ]
     lesson = generation.lesson
@@ -40,7 +42,23 @@ def lesson_context(generation: Generation) -> dict:
         "canvas_turned": canvas_turned(generation.canvas, lesson),
         "sections": lesson_sections(),
         "status": generation_jobs.generation_status(generation),
+        "levels": level_choices(generation.canvas),
     }
+
+
+def level_choices(canvas: str) -> list[dict]:
+    """The lesson levels with what each means on ``canvas``: ``value``, ``label``,
+    ``description`` and typical ``minutes`` of painting (:func:`engine.plan.levels.typical_minutes`)."""
+    from engine.lesson.grid import parse_canvas
+    from engine.plan.levels import LEVELS, typical_minutes
+
+    try:
+        width, height, unit = parse_canvas(canvas)
+    except ValueError:
+        width, height, unit = 40.0, 30.0, "cm"
+    area = width * height * (6.4516 if unit == "in" else 1.0)
+    return [{"value": name, "label": level.label, "description": level.description,
+             "minutes": typical_minutes(name, area)} for name, level in LEVELS.items()]
 
 
 def canvas_turned(requested: str, lesson: dict | None) -> bool:

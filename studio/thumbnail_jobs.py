@@ -67,8 +67,12 @@ def make_project_thumbnail(reporter, project_id: str) -> None:
     thumbnail = make_thumbnail_image(project.photo)
     old = project.thumbnail.name if project.thumbnail else None
     project.thumbnail.save(thumbnail.name, thumbnail, save=False)
-    if not Project.objects.filter(pk=project.pk).update(thumbnail=project.thumbnail.name):
-        project.thumbnail.storage.delete(project.thumbnail.name)  # deleted meanwhile
-        raise jobqueue.Cancelled()
+    try:
+        with reporter.owned():  # only while this run holds the job
+            if not Project.objects.filter(pk=project.pk).update(thumbnail=project.thumbnail.name):
+                raise jobqueue.Cancelled()  # deleted meanwhile
+    except BaseException:
+        project.thumbnail.storage.delete(project.thumbnail.name)
+        raise
     if old:
         project.thumbnail.storage.delete(old)

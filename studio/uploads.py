@@ -8,7 +8,10 @@ no larger than :data:`MAX_STORED_SIDE` on its long side: the engine never paints
 A file over the byte limit is refused while it streams in: :class:`SizeLimitUploadHandler`
 (first in ``FILE_UPLOAD_HANDLERS``) stops passing its bytes on once the limit is passed,
 so at most the limit is ever buffered, and hands the form a :class:`RefusedUpload` that
-carries the file's real size for the message.
+carries the file's real size for the message. What the next handlers kept of a refused
+file (a temporary file past ``FILE_UPLOAD_MAX_MEMORY_SIZE``) is removed there and then: the
+request, its parser and its handlers refer to each other, so waiting for them to be
+freed left it open and on disk until a garbage collection.
 
 Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` is set off once at start-up
 (``studio.apps.strict_pillow``), so a truncated file fails to decode here.
@@ -62,6 +65,11 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def file_complete(self, file_size):
         if self.received <= settings.PAINTING_MAX_UPLOAD_BYTES:
             return None  # the next handler's file is the upload
+        for handler in self.request.upload_handlers:
+            if handler is not self and getattr(handler, "file", None) is not None:
+                handler.upload_interrupted()  # Django's temporary-file handler deletes its file
+                handler.file.close()
+                del handler.file  # nothing for the parser to close again
         return RefusedUpload(self.file_name, self.content_type, self.received)
 
 

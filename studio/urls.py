@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studio.views import generations, paints, projects
+from studio.views import generations, paint_along, paints, projects
 
 app_name = "studio"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("generations/<uuid:pk>/cancel/", generations.generation_cancel, name="generation-cancel"),
     path("generations/<uuid:pk>/retry/", generations.generation_retry, name="generation-retry"),
     path("generations/<uuid:pk>/delete/", generations.generation_delete, name="generation-delete"),
+    path("generations/<uuid:pk>/replan/", generations.generation_replan, name="generation-replan"),
+    path("generations/<uuid:pk>/paint-along/", paint_along.paint_along_page, name="paint-along"),
+    path("generations/<uuid:pk>/paint-along/mark/", paint_along.paint_along_mark, name="paint-along-mark"),
     path("generations/<uuid:pk>/lesson/", generations.lesson_print, name="lesson-print"),
     path("generations/<uuid:pk>/lesson.pdf", generations.lesson_pdf_download, name="lesson-pdf"),
     path("generations/<uuid:pk>/files/<path:name>", generations.generation_file, name="generation-file"),

@@ -37,29 +37,48 @@ def using_postgresql() -> bool:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(tmp_path_factory):
-    """Point the test database at this run's own file (SQLite) or at a throw-away PostgreSQL server.
+    """Point the test database at this run's own SQLite file, or at PostgreSQL.
 
-    pytest-django calls this before it creates the test database. A file of our own keeps
-    parallel test runs in one checkout from sharing (and corrupting) one SQLite file.
+    pytest-django calls this before it creates the test database. ``TEST_DATABASE=sqlite``
+    (the default) uses a file of this run's own, whatever ``DATABASE_URL`` says: parallel
+    runs in one checkout never share (and corrupt) one file. ``TEST_DATABASE=postgresql``
+    uses the server ``DATABASE_URL`` names when it is a PostgreSQL one (pytest-django makes
+    its ``test_<name>`` database there, and the password travels to every process the tests
+    start), else a throw-away server of its own, password-protected as well.
     """
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if using_postgresql():
-        from tests.embedded_postgres import EmbeddedPostgres
+        server = None
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            from tests.embedded_postgres import EmbeddedPostgres
 
-        server = EmbeddedPostgres().start()
-        database.update(server.django_settings())
-        database["TEST"]["NAME"] = "test_painting"
-        _forget_connection_wrapper()  # made for SQLite at start-up; the next use makes a PostgreSQL one
+            server = EmbeddedPostgres().start()
+            database.update(server.django_settings())
+            database["TEST"]["NAME"] = "test_painting"
+            _forget_connection_wrapper()  # made for SQLite at start-up; the next use makes a PostgreSQL one
         yield
-        from django.db import connections
+        if server is not None:
+            from django.db import connections
 
-        connections.close_all()
-        server.stop()
+            connections.close_all()
+            server.stop()
     else:
+        if database["ENGINE"] != "django.db.backends.sqlite3":  # DATABASE_URL names a server: not for this run
+            database.update(_sqlite_settings())
+            _forget_connection_wrapper()
         database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
         yield
+
+
+def _sqlite_settings() -> dict:
+    """The keys that make a server's database settings the SQLite ones settings use without DATABASE_URL."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3", "NAME": "", "USER": "", "PASSWORD": "", "HOST": "", "PORT": "",
+        "CONN_MAX_AGE": 0, "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                                        "transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
 
 
 def _forget_connection_wrapper():
@@ -72,13 +91,17 @@ def _forget_connection_wrapper():
 
 
 def database_url() -> str:
-    """The DATABASE_URL of the test database, for worker processes started by the tests."""
+    """The DATABASE_URL of the test database, for worker processes started by the tests
+    (with its password: a real server asks for it)."""
+    from urllib.parse import quote
+
     from django.db import connection
 
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    credentials = quote(db["USER"], safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
 
 def pytest_collection_modifyitems(config, items):

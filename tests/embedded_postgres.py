@@ -2,7 +2,9 @@
 
 ``initdb`` and ``postgres`` refuse to run as root, so when the tests run as root (CI, a
 fresh Debian) the server runs as the ``postgres`` system user that the package creates.
-Data and socket live in a temporary directory that is removed at :meth:`stop`.
+Data and socket live in a temporary directory that is removed at :meth:`stop`. TCP
+connections need the user's password, as on a real server: everything the tests start
+(workers, ./run's processes) reaches it through a ``DATABASE_URL`` that must carry it.
 pytest-postgresql does the same job but cannot drop root privileges, hence these few lines.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -38,12 +41,13 @@ def _free_port() -> int:
 
 
 class EmbeddedPostgres:
-    """``start()`` → a server on 127.0.0.1:``port`` accepting user ``postgres`` without a password."""
+    """``start()`` → a server on 127.0.0.1:``port`` for user ``postgres`` with ``password``."""
 
     user = "postgres"
 
-    def __init__(self):
+    def __init__(self, password: str | None = None):
         self.port = _free_port()
+        self.password = password or secrets.token_urlsafe(12) + "/:@%"  # characters a URL must quote
         self.directory: Path | None = None
         self.process: subprocess.Popen | None = None
         self._run_as = None
@@ -62,10 +66,14 @@ class EmbeddedPostgres:
             os.chown(self.directory, self._run_as.pw_uid, self._run_as.pw_gid)
         data = self.directory / "data"
         log = self.directory / "initdb.log"
+        password_file = self.directory / "password"
+        password_file.write_text(self.password + "\n")
+        if self._run_as:
+            os.chown(password_file, self._run_as.pw_uid, self._run_as.pw_gid)
         with open(log, "wb") as out:
             initdb = self._popen(
-                [str(bindir / "initdb"), "-D", str(data), "-U", self.user, "--auth=trust", "-E", "UTF8",
-                 "--locale=C", "--no-sync"],
+                [str(bindir / "initdb"), "-D", str(data), "-U", self.user, "--auth-local=trust",
+                 "--auth-host=scram-sha-256", f"--pwfile={password_file}", "-E", "UTF8", "--locale=C", "--no-sync"],
                 stdout=out, stderr=subprocess.STDOUT,
             )
             if initdb.wait(timeout=120) != 0:
@@ -92,7 +100,8 @@ class EmbeddedPostgres:
         import psycopg
 
         try:
-            with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user, dbname="postgres", connect_timeout=2):
+            with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user, password=self.password,
+                                 dbname="postgres", connect_timeout=2):
                 return True
         except psycopg.OperationalError:
             return False
@@ -100,9 +109,15 @@ class EmbeddedPostgres:
     def django_settings(self, name: str = "painting") -> dict:
         """Keys for ``settings.DATABASES['default']`` (the test database is ``test_<name>``)."""
         return {
-            "ENGINE": "django.db.backends.postgresql", "NAME": name, "USER": self.user, "PASSWORD": "",
+            "ENGINE": "django.db.backends.postgresql", "NAME": name, "USER": self.user, "PASSWORD": self.password,
             "HOST": "127.0.0.1", "PORT": str(self.port), "OPTIONS": {}, "CONN_MAX_AGE": 0,
         }
+
+    def url(self, name: str = "painting") -> str:
+        """The ``DATABASE_URL`` of database ``name`` on this server (password quoted)."""
+        from urllib.parse import quote
+
+        return f"postgres://{self.user}:{quote(self.password, safe='')}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -19,6 +19,8 @@ import time
 import warnings
 from pathlib import Path
 
+from engine.errors import InputError
+
 SLIC_LEVELS = (50, 100, 200, 500, 1000, 2000, 4000, 8000)
 DEFAULT_IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "content"
 
@@ -99,7 +101,7 @@ def run(args) -> int:
     from engine.lesson.palette import extract
 
     if args.size < 32:
-        raise ValueError(f"--size must be at least 32 px; got {args.size}.")
+        raise InputError(f"--size must be at least 32 px; got {args.size}.")
     pictures = load_pictures(args.images, args.size, args.limit)
     canvas = "40x40cm"  # square, like the pictures: the lesson uses every pixel
 

@@ -15,6 +15,7 @@ import sys
 from collections import defaultdict
 
 from engine.benchmarks.transfer import SHARED_DATA
+from engine.errors import InputError
 
 LOG = SHARED_DATA / "original_results" / "puppy_paint1_loss_log.csv"
 EVERY = 100
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     if args.steps < 0:
-        raise ValueError("--steps must be 0 or more.")
+        raise InputError("--steps must be 0 or more.")
     published = published_log()
     bar = tqdm(total=args.steps + 1, desc="original recipe", unit="step", file=sys.stderr)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import time
 
+from engine.errors import InputError
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("synth", help="synthetic paintings per second (256×256)")
@@ -50,7 +52,7 @@ def run(args) -> int:
     from engine.strokes.synth import paint, stroke_layers
 
     if args.count < 1:
-        raise ValueError(f"--count must be at least 1, got {args.count}.")
+        raise InputError(f"--count must be at least 1, got {args.count}.")
     size, grid = args.size, args.size / 8.0
     seeds = [painting_seed(12345, i) for i in range(args.count)]
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import InputError
+
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BASELINES = Path(__file__).resolve().parent / "baselines"
 FULL_STEPS = 2000
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.transfer.stylize import TransferSettings
 
     if not 1 <= args.baseline_steps <= FULL_STEPS:
-        raise ValueError(f"--baseline-steps must be from 1 to {FULL_STEPS}.")
+        raise InputError(f"--baseline-steps must be from 1 to {FULL_STEPS}.")
     content, style, source = bench_images(args.size)
     extractor = vgg.get_feature_extractor(args.weights)
     baseline_settings = TransferSettings.preset(
@@ -204,7 +206,7 @@ def bench_images(size: int) -> tuple[np.ndarray, np.ndarray, str]:
     from engine.transfer.original import centre_crop
 
     if size < 32:
-        raise ValueError("--size must be at least 32 px.")
+        raise InputError("--size must be at least 32 px.")
     content_path = SHARED_DATA / "content" / "puppy.jpg"
     style_path = SHARED_DATA / "style" / "paint1.jpg"
     if content_path.is_file() and style_path.is_file():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("transfer", "reproduce", "gallery", "lesson", "synth", "mix", "plan")
+BENCHMARKS = ("transfer", "reproduce", "gallery", "lesson", "synth", "mix", "plan", "check")
 
 
 def register(subparsers) -> None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engine.errors import InputError
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("layers", help="stroke-layer decomposition: predict, evaluate, train "
@@ -61,7 +63,7 @@ def run_predict(args) -> int:
     from engine.layers.predict import layer_index_image, predict_layers
 
     if not args.image.is_file():
-        raise ValueError(f"image {args.image} does not exist.")
+        raise InputError(f"image {args.image} does not exist.")
     image = load_image(args.image)
     layers = predict_layers(image, max_colors=args.max_colors)
     args.out.mkdir(parents=True, exist_ok=True)

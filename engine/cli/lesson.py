@@ -31,10 +31,11 @@ def run(args) -> int:
     from tqdm import tqdm
 
     from engine.cli.palette import read_picture
-    from engine.lesson.grid import parse_canvas
+    from engine.cli._common import canvas_option, colors_option
     from engine.lesson.build import build_lesson
 
-    canvas = parse_canvas(args.canvas)  # fail on a bad size before reading the picture
+    canvas = canvas_option(args.canvas)  # fail on a bad size before reading the picture
+    colors_option(args.colors)
     picture = read_picture(args.image)
     with tqdm(total=100, desc="lesson", unit="%", leave=False) as bar:
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engine.errors import InputError
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -44,9 +46,9 @@ def run(args) -> int:
     try:
         palette = json.loads(args.palette.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValueError(f"no such file: {args.palette}") from None
+        raise InputError(f"no such file: {args.palette}") from None
     except json.JSONDecodeError as error:
-        raise ValueError(f"{args.palette} is not valid JSON ({error}).") from None
+        raise InputError(f"{args.palette} is not valid JSON ({error}).") from None
     recipes = palette_recipes(palette, paints)
     if args.json:
         print_json({"colors": [recipe.to_json() for recipe in recipes]})

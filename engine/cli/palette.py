@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.errors import InputError
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -21,22 +23,31 @@ def register(subparsers) -> None:
 
 
 def read_picture(path: Path):
-    """Load a picture for a command, turning unreadable files into a ValueError."""
+    """Load a picture for a command, turning unreadable files into an InputError."""
+    from PIL import Image
+
     from engine.imageio import load_image
 
     try:
         return load_image(path)
     except FileNotFoundError:
-        raise ValueError(f"no such file: {path}") from None
+        raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not an image file.") from None
+    except Image.DecompressionBombError:
+        raise InputError(f"{path} has too many pixels to open safely (more than "
+                         f"{2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels).") from None
     except OSError as error:  # Pillow's UnidentifiedImageError is an OSError
-        raise ValueError(f"cannot read {path} as an image ({error}).") from None
+        raise InputError(f"cannot read {path} as an image ({error}).") from None
 
 
 def run(args) -> int:
+    from engine.cli._common import colors_option
     from engine.lesson.palette import extract
 
+    colors_option(args.colors)
     if args.output is not None and args.output.suffix.lower() not in (".svg", ".png"):
-        raise ValueError(f"-o must name a .svg or .png file; got {args.output}.")
+        raise InputError(f"-o must name a .svg or .png file; got {args.output}.")
     picture = read_picture(args.image)
     palette = extract(picture, args.colors)
     if args.output is not None:

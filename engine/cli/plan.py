@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.errors import InputError
 from engine.plan.levels import DEFAULT_LEVEL, LEVELS
 
 
@@ -43,19 +44,19 @@ def run(args) -> int:
 
     from tqdm import tqdm
 
-    from engine.cli._common import print_json
+    from engine.cli._common import canvas_option, colors_option, print_json
     from engine.cli.palette import read_picture
     from engine.imageio import resize_long_side
-    from engine.lesson.grid import parse_canvas
     from engine.lesson.palette import extract
     from engine.plan.measures import plan_measures
     from engine.plan.outputs import plan_picture, substep_image_name
     from engine.plan.substeps import plan_substeps
     from engine.plan.timing import plan_minutes
 
-    canvas = parse_canvas(args.canvas)  # fail on a bad size before reading the picture
+    canvas = canvas_option(args.canvas)  # fail on a bad size before reading the picture
+    colors_option(args.colors)
     if args.max_side < 16:
-        raise ValueError(f"--max-side must be at least 16 px; got {args.max_side}.")
+        raise InputError(f"--max-side must be at least 16 px; got {args.max_side}.")
     picture = read_picture(args.image)
     if max(picture.shape[:2]) > args.max_side:
         picture = resize_long_side(picture, args.max_side)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine.errors import InputError
 from engine.transfer.presets import DEFAULT_PRESET, PRESETS
 
 PRESET_NAMES = tuple(PRESETS)
@@ -91,6 +92,6 @@ def _load(path: str, what: str):
     try:
         return imageio.load_image(path)
     except FileNotFoundError:
-        raise ValueError(f"{what} image {path!r} does not exist.")
+        raise InputError(f"{what} image {path!r} does not exist.")
     except OSError as error:  # Pillow: not an image
-        raise ValueError(f"{what} image {path!r} cannot be read: {error}")
+        raise InputError(f"{what} image {path!r} cannot be read: {error}")

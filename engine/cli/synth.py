@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engine.errors import InputError
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -80,9 +82,9 @@ def run(args) -> int:
     from tqdm import tqdm
 
     if args.count < 1:
-        raise ValueError(f"--count must be at least 1, got {args.count}.")
+        raise InputError(f"--count must be at least 1, got {args.count}.")
     if args.size < 16:
-        raise ValueError(f"--size must be at least 16 px, got {args.size}.")
+        raise InputError(f"--size must be at least 16 px, got {args.size}.")
     grid_scale = args.grid_scale if args.grid_scale is not None else args.size / 8.0
     args.out.mkdir(parents=True, exist_ok=True)
     jobs = [(args.out, i, args.size, args.seed, grid_scale) for i in range(args.count)]

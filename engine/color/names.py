@@ -1,153 +1,281 @@
-"""Nearest CSS3 colour name, the way the original project labelled its palette.
+"""Colour names a painter recognises: hue family, value and chroma.
 
-An exact CSS3 colour gets its plain name (``"red"``); any other colour gets the nearest
-name by CIEDE2000 with a ``~`` prefix (``"~sienna"``), so a painter can tell a guide
-name from an exact one. The original used RGB distance; CIEDE2000 follows what the eye
-sees (RGB distance calls many greyish greens "gray"). ``plain_words`` spells CSS
-names as words for instructions (``"darkslategray"`` → ``"dark slate gray"``).
+A colour is named from its CIELCh coordinates (L* lightness 0–100, C* chroma, h° hue
+angle, D65): "deep navy blue", "warm mid brown", "pale lemon yellow", "light warm grey",
+"off-white". :data:`NOUNS` is the one table the names come from: each row gives a noun
+("brown", "navy blue", "green", ...) the CIELCh hue range, L* range and C* range it
+names; the first row that fits a colour names it. Neutrals come first (black, white,
+grey: only at the extreme lightness or below the grey chroma), then the value/chroma
+variants of hue families painters use (browns, navies, olives, pinks, maroons, creams,
+beiges, tans...), then the ten hue families, which cover the whole hue circle. A value
+and chroma word ("deep", "dark", "mid", "light", "pale", "muted", "bright") goes in
+front, and a tinted neutral says which way it leans ("warm", "cool", "greenish",
+"purplish", from :data:`TINTS`).
 
-:func:`palette_names` names the colours of one palette: every name distinct, and honest
-about hue (a muted purple is not "~dark slate blue" because that is the nearest by
-CIEDE2000: CIELAB bends blues towards purple; hues are compared in Oklab, which does not).
+CIELAB bends blues towards purple: pure sRGB blue sits at h ≈ 306°, the same angle as
+a medium purple (#9370db), and purple itself at ≈ 328°. The families are cut so that
+common colours get the names people give them (blue up to 312°, violet from 298°),
+and in the band 298–312° where a blue and a violet share CIELab hues, Oklab's hue
+(which is even there) decides: below :data:`OKLAB_VIOLET_HUE` the blue rows apply,
+else the violet ones. Either way the name's noun agrees with its CIELCh range.
+
+:func:`palette_names` makes the names of one palette distinct (", lighter", ", darker",
+then a number); :func:`plain_words`
+spells the CSS3 names older lessons stored (``"~darkslategray"`` → ``"~dark slate gray"``)
+and leaves these names as they are.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
-import webcolors
 
-from engine.color.spaces import delta_e_ciede2000, rgb_to_lab, rgb_to_oklab
+from engine.color.spaces import rgb_to_lab, rgb_to_oklab
 
-# Oklab chroma below which a colour reads as grey (hue meaningless), and the largest hue
-# difference (degrees) between a chromatic colour and the name it is given.
-NEUTRAL_CHROMA = 0.03
-MAX_HUE_DIFFERENCE = 20.0
-# A palette colour takes a further name only if it is at most this much farther (ΔE00)
-# than its nearest; otherwise it keeps the nearest with "lighter"/"darker" added.
-MAX_EXTRA_DELTA_E = 6.0
+#: L* below which a greyish colour is black ("near black" from BLACK_LIGHTNESS - 5).
+BLACK_LIGHTNESS = 12.0
+#: L* from which a greyish colour is white ("off-white" below WHITE_LIGHTNESS + 3).
+WHITE_LIGHTNESS = 95.0
+#: C* below which a very dark or very light colour counts as black or white.
+BLACK_WHITE_CHROMA = 12.0
+#: C* below which a colour is a grey.
+GREY_CHROMA = 10.0
+#: C* from which a grey, black or white is called warm, cool, ... (below, its hue is noise).
+TINT_CHROMA = 2.5
+#: CIELCh hue band where blue and violet rows overlap, and the Oklab hue (degrees) that
+#: splits it: below it a colour is blue-side, at or above violet-side.
+BLUE_VIOLET_BAND = (298.0, 312.0)
+OKLAB_VIOLET_HUE = 290.0
+
+INF = float("inf")
 
 
-@lru_cache(maxsize=1)
-def css3_table() -> tuple[tuple[str, ...], np.ndarray]:
-    """CSS3 names and their RGB (uint8, N×3), one name per colour.
+class Noun(NamedTuple):
+    """One row of :data:`NOUNS`: ``word`` names colours in these CIELCh ranges ([from, to))."""
 
-    CSS3 spells some colours twice (gray/grey, aqua/cyan, fuchsia/magenta); the name
-    kept is the one ``webcolors.hex_to_name`` returns, so exact look-ups agree with it.
+    word: str
+    hue: tuple[float, float]  # degrees; from > to wraps through 0°
+    lightness: tuple[float, float] = (0.0, INF)
+    chroma: tuple[float, float] = (0.0, INF)
+
+
+ANY = (0.0, 360.0)
+
+#: The naming table; the first row that fits a colour names it.
+NOUNS: tuple[Noun, ...] = (
+    # Neutrals: black and white only at the extremes of lightness, grey only at low chroma.
+    Noun("black", ANY, (0, BLACK_LIGHTNESS - 5), (0, BLACK_WHITE_CHROMA)),
+    Noun("near black", ANY, (BLACK_LIGHTNESS - 5, BLACK_LIGHTNESS), (0, BLACK_WHITE_CHROMA)),
+    Noun("white", ANY, (WHITE_LIGHTNESS + 3, INF), (0, BLACK_WHITE_CHROMA)),
+    Noun("off-white", ANY, (WHITE_LIGHTNESS, WHITE_LIGHTNESS + 3), (0, BLACK_WHITE_CHROMA)),
+    Noun("grey", ANY, (0, INF), (0, GREY_CHROMA)),
+    # Value/chroma variants of hue families, as painters say them.
+    Noun("brown", (20, 45), (0, 52), (0, 25)),  # dull dark reds read as brown...
+    Noun("maroon", (345, 45), (0, 32)),  # ...stronger ones as maroon
+    Noun("brown", (45, 90), (0, 52), (0, 50)),  # dark and mid oranges and yellows
+    Noun("olive", (90, 112), (0, 55), (0, 60)),  # dark greenish yellows...
+    Noun("olive", (90, 112), (55, 70), (0, 35)),  # ...and mid, dull ones (yellow needs chroma)
+    Noun("olive green", (112, 135), (0, 55), (0, 40)),  # dark, dull yellow-greens
+    Noun("navy blue", (245, 312), (0, 30), (12, INF)),
+    Noun("teal", (170, 240), (0, 50)),
+    Noun("pink", (345, 35), (58, INF)),  # light reds and roses
+    Noun("magenta", (318, 345), (45, INF), (70, INF)),
+    Noun("lilac", (298, 345), (65, INF), (0, 40)),  # light, soft violets and purples
+    Noun("cream", (75, 112), (85, INF), (0, 40)),
+    Noun("beige", (45, 100), (72, INF), (0, 20)),
+    Noun("ochre", (75, 95), (40, 75), (35, INF)),
+    Noun("tan", (45, 100), (52, 85), (0, 35)),
+    Noun("lemon yellow", (98, 112), (55, INF), (35, INF)),  # the greenish, strong yellows
+    # Hue families: together they cover the circle (blue and violet share 298–312°).
+    Noun("rose", (345, 18)),
+    Noun("red", (18, 50)),
+    Noun("orange", (50, 78)),
+    Noun("yellow", (78, 112)),
+    Noun("yellow-green", (112, 130)),
+    Noun("green", (130, 170)),
+    Noun("turquoise", (170, 215)),
+    Noun("blue", (215, 312)),
+    Noun("violet", (298, 318)),
+    Noun("purple", (318, 345)),
+)
+
+#: Which way a tinted neutral leans, by CIELCh hue range.
+TINTS: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("warm", (345, 112)),
+    ("greenish", (112, 180)),
+    ("cool", (180, 310)),
+    ("purplish", (310, 345)),
+)
+
+# Value words by L* (the first step whose bound exceeds L* applies).
+_GREY_VALUES = ((25, "very dark"), (40, "dark"), (60, "mid"), (80, "light"), (INF, "pale"))
+_STEPS = {
+    "brown": ((20, "very dark"), (30, "dark"), (42, "mid"), (INF, "light")),
+    "olive": ((25, "very dark"), (40, "dark"), (55, ""), (INF, "light")),
+    "olive green": ((25, "very dark"), (40, "dark"), (INF, "")),
+    "ochre": ((55, "dark"), (65, ""), (INF, "light")),
+    "tan": ((75, ""), (INF, "light")),  # tan is light already: no "dark tan"
+    "beige": ((85, ""), (INF, "light")),
+    "cream": ((INF, ""),),
+    "lilac": ((80, ""), (INF, "pale")),
+    "navy blue": ((18, "dark"), (INF, "")),
+    "maroon": ((18, "dark"), (INF, "")),
+    "teal": ((30, "dark"), (INF, "")),
+}
+
+
+def in_hue_range(hue, hue_range) -> np.ndarray:
+    """Whether hues (degrees, any shape) lie in ``[from, to)``; ``from > to`` wraps through 0°."""
+    start, stop = hue_range
+    hue = np.asarray(hue, dtype=np.float64) % 360
+    if start <= stop:
+        return (hue >= start) & (hue < stop)
+    return (hue >= start) | (hue < stop)
+
+
+def lch(colors) -> np.ndarray:
+    """CIELCh of sRGB colours.
+
+    Parameters
+    ----------
+    colors : array_like, shape (N, 3), uint8
+        sRGB 0–255.
+
+    Returns
+    -------
+    ndarray, shape (N, 3), float64
+        L* (0–100), C* (≥ 0) and hue h (degrees, 0–360).
     """
-    by_hex: dict[str, str] = {}
-    for name in webcolors.names(webcolors.CSS3):
-        hex_code = webcolors.name_to_hex(name, spec=webcolors.CSS3)
-        if hex_code not in by_hex:
-            by_hex[hex_code] = webcolors.hex_to_name(hex_code, spec=webcolors.CSS3)
-    hex_codes = sorted(by_hex)
-    names = tuple(by_hex[h] for h in hex_codes)
-    rgb = np.array([tuple(webcolors.hex_to_rgb(h)) for h in hex_codes], dtype=np.uint8)
-    return names, rgb
+    lab = rgb_to_lab(np.asarray(colors, dtype=np.uint8).reshape(-1, 3))
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1])) % 360
+    return np.column_stack([lab[:, 0], chroma, hue])
 
 
-@lru_cache(maxsize=1)
-def _css3_lab() -> np.ndarray:
-    return rgb_to_lab(css3_table()[1])
+def _row_fits(colors_lch: np.ndarray, violet_side: np.ndarray) -> np.ndarray:
+    """Rows × colours (bool): which rows of :data:`NOUNS` fit each colour."""
+    lightness, chroma, hue = colors_lch.T
+    band = in_hue_range(hue, BLUE_VIOLET_BAND)
+    fits = np.empty((len(NOUNS), len(colors_lch)), dtype=bool)
+    for r, row in enumerate(NOUNS):
+        fits[r] = (
+            in_hue_range(hue, row.hue)
+            & (lightness >= row.lightness[0]) & (lightness < row.lightness[1])
+            & (chroma >= row.chroma[0]) & (chroma < row.chroma[1])
+        )
+        # In the band, rows ending at its top (blue, navy blue) take only blue-side
+        # colours, rows starting at its bottom (violet, lilac) only violet-side ones.
+        if row.hue != ANY and row.hue[1] == BLUE_VIOLET_BAND[1]:
+            fits[r] &= ~(band & violet_side)
+        elif row.hue != ANY and row.hue[0] == BLUE_VIOLET_BAND[0]:
+            fits[r] &= ~(band & ~violet_side)
+    return fits
 
 
-def nearest_css3_names(colors) -> list[str]:
-    """Name for each RGB colour (K×3 uint8): exact CSS3 name, else ``~`` + nearest."""
-    colors = np.asarray(colors, dtype=np.uint8).reshape(-1, 3)
-    names, table_rgb = css3_table()
-    if len(colors) == 0:
-        return []
-    exact = np.all(colors[:, None, :] == table_rgb[None, :, :], axis=2)
-    distance = delta_e_ciede2000(rgb_to_lab(colors)[:, None, :], _css3_lab()[None, :, :])
-    nearest = distance.argmin(axis=1)
-    result = []
-    for row, index in enumerate(nearest):
-        if exact[row].any():
-            result.append(names[int(np.argmax(exact[row]))])
-        else:
-            result.append("~" + names[int(index)])
-    return result
+def _step(steps, lightness: float) -> str:
+    return next(word for bound, word in steps if lightness < bound)
 
 
-@lru_cache(maxsize=1)
-def _css3_oklch() -> tuple[np.ndarray, np.ndarray]:
-    return _chroma_hue(css3_table()[1])
+def _family_modifier(lightness: float, chroma: float) -> str:
+    """Value and chroma word for a hue family's name (ISCC–NBS-like, simplified)."""
+    if chroma >= 90:
+        return "bright"  # the sRGB primaries and their neighbours, at any lightness
+    if lightness < 22:
+        return "deep" if chroma >= 35 else "very dark"
+    if lightness < 38:
+        return "deep" if chroma >= 50 else "dark muted" if chroma < 15 else "dark"
+    if lightness < 58:
+        return "bright" if chroma >= 65 else "muted" if chroma < 20 else ""
+    if lightness < 75:
+        return "bright" if chroma >= 60 else "light muted" if chroma < 20 else "light"
+    return "bright" if chroma >= 50 else "pale"
 
 
-def _chroma_hue(rgb) -> tuple[np.ndarray, np.ndarray]:
-    """Oklab chroma and hue angle (degrees) of RGB colours (N×3 uint8)."""
-    oklab = rgb_to_oklab(np.asarray(rgb, dtype=np.uint8).reshape(-1, 3))
-    return np.hypot(oklab[:, 1], oklab[:, 2]), np.degrees(np.arctan2(oklab[:, 2], oklab[:, 1])) % 360
+def _tint(chroma: float, hue: float) -> str:
+    if chroma < TINT_CHROMA:
+        return ""
+    return next(word for word, hue_range in TINTS if in_hue_range(hue, hue_range))
 
 
-def _hue_honest(chroma: float, hue: float) -> np.ndarray:
-    """Which CSS3 names (bool, N) may name a colour of this Oklab chroma and hue."""
-    name_chroma, name_hue = _css3_oklch()
-    if chroma < NEUTRAL_CHROMA:
-        return name_chroma < NEUTRAL_CHROMA
-    neutral_names = name_chroma < 2 * NEUTRAL_CHROMA
-    difference = np.abs((name_hue - hue + 180) % 360 - 180)
-    same_hue = (difference <= MAX_HUE_DIFFERENCE) & (name_chroma >= NEUTRAL_CHROMA / 2)
-    # A weakly coloured paint may still be called by a grey's name, never by another hue's.
-    return same_hue | (neutral_names & (chroma < 2 * NEUTRAL_CHROMA))
+def _name(noun: str, lightness: float, chroma: float, hue: float) -> str:
+    """The full name of one colour whose noun is ``noun``."""
+    if noun == "grey":
+        words = [_step(_GREY_VALUES, lightness), _tint(chroma, hue)]
+    elif noun in ("black", "near black", "white", "off-white"):
+        words = [_tint(chroma, hue)]
+    elif noun == "brown":
+        words = ["warm" if chroma >= 28 else "", _step(_STEPS["brown"], lightness)]
+    elif noun in ("navy blue", "maroon", "teal"):
+        words = ["deep" if chroma >= 40 else _step(_STEPS[noun], lightness)]
+    elif noun == "pink":
+        words = ["bright" if chroma >= 50 else "dusty" if chroma < 20 else "pale" if lightness >= 85 else ""]
+    elif noun == "magenta":
+        words = ["bright" if chroma >= 90 else ""]
+    elif noun in _STEPS:
+        words = [_step(_STEPS[noun], lightness)]
+    else:
+        words = [_family_modifier(lightness, chroma)]
+    return " ".join([w for w in words if w] + [noun])
 
 
-def palette_names(colors) -> list[str]:
-    """Distinct names for the colours of one palette, honest about hue.
+def painter_names(colors) -> list[str]:
+    """Each colour's painter's name (not made distinct; see :func:`palette_names`).
 
     Parameters
     ----------
     colors : array_like, shape (K, 3), uint8
-        The palette's sRGB colours, most important first (it keeps the nearest names).
+        sRGB 0–255.
 
     Returns
     -------
     list of str, length K
-        Exact CSS3 names where a colour is one, else ``~`` + the nearest CSS3 name
-        (CIEDE2000) among those of the same hue in Oklab (±20°; greys for near-greys).
-        When that name is already taken in this palette, the next nearest within
-        6 ΔE00 is used, else the name with ``", lighter"`` or ``", darker"`` (than the
-        colour that has it) and, if needed, a number: no two colours share a name.
+        Value/chroma word(s) and the noun of the first :data:`NOUNS` row that fits,
+        e.g. ``"deep navy blue"``, ``"light warm grey"``.
     """
     colors = np.asarray(colors, dtype=np.uint8).reshape(-1, 3)
-    names, table_rgb = css3_table()
     if len(colors) == 0:
         return []
-    lab = rgb_to_lab(colors)
-    distance = delta_e_ciede2000(lab[:, None, :], _css3_lab()[None, :, :])
-    chroma, hue = _chroma_hue(colors)
+    colors_lch = lch(colors)
+    oklab = rgb_to_oklab(colors)
+    violet_side = np.degrees(np.arctan2(oklab[:, 2], oklab[:, 1])) % 360 >= OKLAB_VIOLET_HUE
+    rows = np.argmax(_row_fits(colors_lch, violet_side), axis=0)  # the families cover every hue
+    return [_name(NOUNS[r].word, *map(float, c)) for r, c in zip(rows, colors_lch)]
+
+
+def palette_names(colors) -> list[str]:
+    """Distinct painter's names for the colours of one palette.
+
+    Parameters
+    ----------
+    colors : array_like, shape (K, 3), uint8
+        The palette's sRGB colours, most important first (it keeps the plain names).
+
+    Returns
+    -------
+    list of str, length K
+        :func:`painter_names`; a colour whose name an earlier colour already has gets
+        ``", lighter"`` or ``", darker"`` (than that colour, by L*) and, if needed, a
+        number: no two colours share a name.
+    """
+    colors = np.asarray(colors, dtype=np.uint8).reshape(-1, 3)
+    lightness = lch(colors)[:, 0] if len(colors) else np.empty(0)
     taken: dict[str, int] = {}  # name → index of the colour that has it
     result = []
-    for k in range(len(colors)):
-        exact = np.flatnonzero(np.all(table_rgb == colors[k], axis=1))
-        if len(exact) and names[int(exact[0])] not in taken:
-            name = names[int(exact[0])]
-        else:
-            allowed = _hue_honest(float(chroma[k]), float(hue[k]))
-            if not allowed.any():
-                allowed[:] = True
-            candidates = np.flatnonzero(allowed)[np.argsort(distance[k, allowed])]
-            nearest = float(distance[k, candidates[0]])
-            free = [j for j in candidates if distance[k, j] <= nearest + MAX_EXTRA_DELTA_E and "~" + names[j] not in taken]
-            name = "~" + names[free[0] if free else candidates[0]]
-            if name in taken:
-                other = taken[name]
-                name = f"{name}, {'lighter' if lab[k, 0] >= lab[other, 0] else 'darker'}"
-                base, number = name, 2
-                while name in taken:
-                    name, number = f"{base} {number}", number + 1
+    for k, name in enumerate(painter_names(colors)):
+        if name in taken:
+            other = taken[name]
+            name = f"{name}, {'lighter' if lightness[k] >= lightness[other] else 'darker'}"
+            base, number = name, 2
+            while name in taken:
+                name, number = f"{base} {number}", number + 1
         taken[name] = k
         result.append(name)
     return result
 
 
-def color_name(rgb) -> str:
-    """Name of one RGB colour ``(r, g, b)`` in 0–255."""
-    return nearest_css3_names(np.asarray(rgb, dtype=np.uint8).reshape(1, 3))[0]
-
-
-# Words the CSS3 names are made of; names are split into the fewest of them.
+# Words the CSS3 names of older lessons are made of; names are split into the fewest of them.
 _WORDS = frozenset(
     """alice antique aqua aquamarine azure beige bisque black blanched almond blue violet
     brown burly wood cadet chartreuse chocolate coral cornflower cornsilk crimson cyan dark
@@ -162,8 +290,15 @@ _WORDS = frozenset(
 
 @lru_cache(maxsize=512)
 def plain_words(name: str) -> str:
-    """``"~darkslategray, lighter"`` → ``"~dark slate gray, lighter"``; unknown names come back unchanged."""
+    """A stored colour name as words for instructions.
+
+    Older lessons stored CSS3 names: ``"~darkslategray, lighter"`` →
+    ``"~dark slate gray, lighter"``. Painter's names (``"deep navy blue"``) and
+    anything else unknown come back unchanged.
+    """
     name, comma, qualifier = name.partition(", ")
+    if " " in name or "-" in name:  # already words
+        return name + comma + qualifier
     prefix, word = ("~", name[1:]) if name.startswith("~") else ("", name)
     # best[i] = fewest words spelling word[:i] (dynamic programming over split points)
     best: list[list[str] | None] = [[]] + [None] * len(word)

@@ -15,7 +15,7 @@ every pair once more beside its neighbourhood (:mod:`~engine.layers.context`).
 predictions, both on synthetic paintings with a known paint order
 (:mod:`engine.strokes.synth`). The model was trained on 256 px paintings: give it
 pictures of about 256 px on their long side (smaller ones are read enlarged to 256 px).
-Depends on :mod:`engine.color`,
+Depends on :mod:`engine.color`, :mod:`engine.errors`,
 :mod:`engine.imageio`, :mod:`engine.regions` and :mod:`engine.strokes`; scikit-learn for
 training only; the evaluation also scores :mod:`engine.plan`'s layers.
 """

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.color.spaces import luma
+from engine.errors import InputError
 from engine.layers.predict import layer_depth_image, layer_index_image, layers_from_order, order_regions
 
 BASELINES = ("larger_first", "smaller_first", "more_overlapped_first", "darker_first", "lighter_first", "random")
@@ -127,7 +128,7 @@ def baseline_layers(name: str, labels, colours, *, rng=None):
     elif name == "random":
         key = (rng or np.random.default_rng(0)).random(n)
     else:
-        raise ValueError(f"unknown baseline {name!r}; choose one of {', '.join(BASELINES)}.")
+        raise InputError(f"unknown baseline {name!r}; choose one of {', '.join(BASELINES)}.")
     rank = np.empty(n, dtype=np.int64)
     rank[np.argsort(key, kind="stable")] = np.arange(n)
     return layers_from_order(labels, colours, rank)
@@ -233,12 +234,12 @@ def list_paintings(dataset_dir) -> list[str]:
     """
     dataset_dir = Path(dataset_dir)
     if not dataset_dir.is_dir():
-        raise ValueError(f"dataset folder {dataset_dir} does not exist.")
+        raise InputError(f"dataset folder {dataset_dir} does not exist.")
     stems = sorted(p.name[: -len("_strokes.npz")] for p in dataset_dir.glob("*_strokes.npz"))
     stems = [s for s in stems if (dataset_dir / f"{s}.png").is_file()
              and (dataset_dir / f"{s}_layers.png").is_file()]
     if not stems:
-        raise ValueError(
+        raise InputError(
             f"{dataset_dir} holds no synthetic paintings (NNNN.png, NNNN_layers.png, "
             "NNNN_strokes.npz); make some with `python -m engine synth --count N --out DIR`."
         )
@@ -286,7 +287,7 @@ def evaluate(dataset_dir, *, limit: int | None = None, progress: bool = False, m
 
     methods = tuple(methods)
     if not methods or set(methods) - set(METHODS):
-        raise ValueError(f"methods must be among {', '.join(METHODS)}; got {methods}.")
+        raise InputError(f"methods must be among {', '.join(METHODS)}; got {methods}.")
 
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.layers.shape import pair_rows
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "occlusion.json"
@@ -87,7 +88,7 @@ class TreeModel:
         """
         data = json.loads(Path(path).read_text())
         if "trees" not in data:
-            raise ValueError(f"{path} holds no tree model; retrain with `python -m engine layers train`.")
+            raise InputError(f"{path} holds no tree model; retrain with `python -m engine layers train`.")
         patches, context = (
             None if data.get(key) is None else cls(data[key]["baseline"], data[key]["trees"], data[key]["n_features"])
             for key in ("patches", "context")
@@ -103,7 +104,7 @@ class TreeModel:
             For a model file from before the patch cue; the message says how to retrain.
         """
         if self.patches is None:
-            raise ValueError("this occlusion model has no patch trees (it predates them); retrain it with "
+            raise InputError("this occlusion model has no patch trees (it predates them); retrain it with "
                              "`python -m engine layers train`.")
         return self.patches
 

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.layers.context import context_logits
 from engine.layers.cues import pair_features
 from engine.layers.model import MODEL_PATH, TreeModel, at_model_scale, pair_logits
@@ -73,7 +74,7 @@ def load_model(path: Path | str = MODEL_PATH) -> TreeModel:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"no occlusion model at {path}; train one with `python -m engine layers train`.")
+        raise InputError(f"no occlusion model at {path}; train one with `python -m engine layers train`.")
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _CACHE:
         _CACHE[key] = TreeModel.load(path)

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.layers.context import PAIR_CONTEXT_NAMES, REGION_CONTEXT_NAMES, context_inputs
 from engine.layers.cues import FEATURE_NAMES, pair_features
 from engine.layers.model import at_model_scale, pair_logits
@@ -230,7 +231,7 @@ def fit_trees(rows, on_top, border=None, *, widths=(len(FEATURE_NAMES), len(REGI
 
     rows = np.asarray(rows, dtype=np.float64)
     if len(rows) == 0:
-        raise ValueError("training needs at least one pair of touching regions of different strokes.")
+        raise InputError("training needs at least one pair of touching regions of different strokes.")
     target = np.asarray(on_top) > 0.5
     weight = np.ones(len(rows)) if border is None else np.sqrt(np.asarray(border, dtype=np.float64))
     model = HistGradientBoostingClassifier(**settings)
@@ -285,7 +286,7 @@ def train(dataset_dir, out_path, *, limit: int | None = None, progress: bool = F
     dataset_dir = Path(dataset_dir)
     stems = list_paintings(dataset_dir)[: limit or None]
     if len(stems) < 3:
-        raise ValueError(f"training needs at least 3 paintings (patch trees, pair trees, context trees); "
+        raise InputError(f"training needs at least 3 paintings (patch trees, pair trees, context trees); "
                          f"{dataset_dir} has {len(stems)}.")
     n_patch = max(1, round(PATCH_SHARE * len(stems)))
     n_context = max(1, min(round(CONTEXT_SHARE * len(stems)), len(stems) - n_patch - 1))

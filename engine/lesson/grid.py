@@ -71,6 +71,15 @@ def as_canvas(canvas) -> tuple[float, float, str]:
     return check_canvas(float(width), float(height), str(unit))
 
 
+def oriented_canvas(canvas, shape: tuple[int, int]) -> tuple[float, float, str]:
+    """The canvas turned to the picture's orientation: a 40 × 30 cm canvas for an upright
+    picture of ``shape`` = (H, W) px is 30 × 40 cm (a square canvas stays as it is)."""
+    width, height, unit = as_canvas(canvas)
+    if (height > width) != (shape[0] > shape[1]) and width != height:
+        width, height = height, width
+    return width, height, unit
+
+
 def fit_margins(shape: tuple[int, int], width: float, height: float, *, fit: str = "crop") -> dict:
     """How :func:`fit_to_canvas` fits a picture of ``shape`` = (H, W) px to a ``width`` ×
     ``height`` canvas: px cut from (``"crop"``) or added to (``"pad"``) each side,
@@ -204,13 +213,14 @@ def _row_name(index: int) -> str:
 
 
 def _add_margin_labels(picture: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    margin = max(18, picture.shape[1] // 40)
+    # Printed about 17 cm across, a 1000 px picture's labels are then ~10 pt: readable at arm's length.
+    margin = max(18, max(picture.shape[:2]) // 32)
     h, w = picture.shape[:2]
     sheet = Image.new("RGB", (w + margin, h + margin), "white")
     sheet.paste(Image.fromarray(picture), (margin, margin))
     draw = ImageDraw.Draw(sheet)
     try:
-        font = ImageFont.load_default(size=int(margin * 0.6))
+        font = ImageFont.load_default(size=int(margin * 0.7))
     except TypeError:  # pragma: no cover - old Pillow without scalable default font
         font = ImageFont.load_default()
     # a last, partial square (canvas not a multiple of the spacing) gets a label too

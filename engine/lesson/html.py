@@ -45,6 +45,8 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left;
 .step h3 { grid-column: 1 / 3; margin: 0; }
 .step p { grid-column: 1 / 3; margin: 0; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
+.substep { break-inside: avoid; margin: 0 0 1em; }
+.substep img { width: 13cm; }
 @page { size: A4; margin: 1.5cm; }
 @media print {
   body { margin: 0; max-width: none; }
@@ -132,6 +134,15 @@ def render_lesson_html(lesson: dict) -> str:
             f'<figure>{_img(step["mask"], "where to paint")}<figcaption>Where to paint in this step '
             f"({step['coverage'] * 100:.0f} % of the canvas, in white)</figcaption></figure></div>"
         )
+        for sub in step.get("substeps", ()):  # one mix at a time: where its strokes go
+            color = by_number.get(sub["color"])
+            name = escape(plain_words(color["name"])) if color else ""
+            parts.append(
+                f'<div class="substep"><figure>{_img(sub["image"], "where to paint this mix")}</figure>'
+                f'<p><b>{step["order"]}.{sub["order"]}</b> {_chip(color) if color else sub["color"]} {name}: '
+                f'{sub["strokes"]} strokes, about {sub["minutes"]:.0f} min'
+                f'{" (a new mix)" if sub.get("new_mix") else ""}</p></div>'
+            )
     parts.append("</section>")
 
     parts.append(f'<section id="sheet"><h2>{HEADINGS["sheet"]}</h2>')

@@ -34,7 +34,12 @@ MAX_COLORS_LIMIT = 256
 
 @dataclass(frozen=True)
 class PaletteColor:
-    """One paint: ``number`` (1-based, by share), sRGB 0–255, ``#rrggbb``, CSS3 name, share 0–1."""
+    """One paint: ``number`` (1-based, by share), sRGB 0–255, ``#rrggbb``, painter's name, share 0–1.
+
+    ``name`` comes from :func:`engine.color.names.palette_names` (``"warm mid brown"``);
+    lessons made before it hold a CSS3 name (``"~sienna"``), which
+    :func:`engine.color.names.plain_words` spells as words.
+    """
 
     number: int
     rgb: tuple[int, int, int]
@@ -49,7 +54,7 @@ class PaletteColor:
         -------
         dict
             ``number`` (int ≥ 1), ``rgb`` (list of 3 ints 0–255), ``hex`` (``"#rrggbb"``),
-            ``name`` (CSS3 name, ``~`` when approximate) and ``share`` (0–1).
+            ``name`` (the painter's name, distinct within the palette) and ``share`` (0–1).
         """
         return {
             "number": self.number,
@@ -294,7 +299,7 @@ def extract_with_labels(
 
     total = int(counts.sum())
     ordered_rgb = centers_rgb[order]
-    names = palette_names(ordered_rgb)  # distinct within the palette
+    names = palette_names(ordered_rgb)  # painter's names, distinct within the palette
     palette = Palette(
         PaletteColor(
             number=i + 1,

@@ -1,20 +1,11 @@
-"""Painting steps: what to paint, in which order, with which palette colours.
+"""Painting steps: the stroke plan's layers as a painter's steps, one mix at a time.
 
-The original project showed the styled picture at eight levels of detail (SLIC
-superpixels) without a word on what to paint. Here the same coarse-to-fine idea is
-turned into a painter's order of work on the quantised picture:
-
-1. block-in of big masses — background (masses touching the edge of the picture)
-   before the main shapes in the middle;
-2. mid-size shapes, darks before lights;
-3. details, darks before lights;
-4. highlights last (the lightest colours, wherever they are still missing).
-
-"Big masses" and "mid-size shapes" are the quantised picture under a majority filter
-whose window is a fraction of the picture size, so each level keeps only shapes at
-least about that big. Every step paints the pixels whose colour changes at its level;
-the block-in covers the whole canvas, so the masks together always cover it, and after
-the last step the canvas equals the quantised picture.
+Each layer of the plan (:mod:`engine.plan`) is one step with one brush, largest first:
+the block-in of the big value masses, then the forms, then the details. Within a step
+the mixes come one after the other, darkest first (:mod:`engine.plan.substeps`), each a
+sub-step with its where-to-paint picture and its painting minutes. A step says its
+brush, strokes and mixes in one plain instruction, and keeps the canvas after it and
+where it changed the canvas.
 """
 
 from __future__ import annotations
@@ -24,8 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.color.names import plain_words
-from engine.imageio import as_rgb_uint8
-from engine.regions import connected_regions, mode_filter, odd_window
 
 BLANK = 255  # the untouched canvas is shown white
 MAX_LISTED_COLORS = 6
@@ -72,91 +61,6 @@ class PaintingStep:
             payload.update(brush_mm=self.brush_mm, strokes=self.strokes, stroke_map=self.stroke_map,
                            minutes=self.minutes, substeps=self.substeps)
         return payload
-
-
-def plan_steps(
-    image,
-    palette,
-    *,
-    labels: np.ndarray | None = None,
-    block_in_size: float = 1 / 12,
-    shape_size: float = 1 / 40,
-    block_in_colors: int = 8,
-    shape_colors: int = 16,
-    highlight_percentile: float = 85.0,
-) -> list[PaintingStep]:
-    """Ordered painting steps for ``image`` painted with ``palette`` (see module docs).
-
-    ``labels``: the picture already quantised with ``palette`` (computed when omitted).
-    ``block_in_size`` / ``shape_size``: smallest shape kept at the block-in / mid-size
-    level, as a fraction of the picture's longer side (0–1). ``block_in_colors`` /
-    ``shape_colors``: most colours used at those levels (the others are painted later,
-    the masses meanwhile take the nearest of the kept colours). ``highlight_percentile``:
-    colours lighter than this percentile of the picture's lightness count as highlights.
-    """
-    if labels is None:
-        labels = palette.quantize(as_rgb_uint8(image))
-    labels = np.asarray(labels, dtype=np.int32)
-    if labels.ndim != 2 or labels.size == 0:
-        raise ValueError(f"labels must be a non-empty H×W array; got shape {labels.shape}.")
-    if not 0 < shape_size <= block_in_size <= 1:
-        raise ValueError("need 0 < shape_size ≤ block_in_size ≤ 1 (fractions of the picture size).")
-    if block_in_colors < 1 or shape_colors < 1:
-        raise ValueError("block_in_colors and shape_colors must be at least 1.")
-    long_side = max(labels.shape)
-    n = len(palette)
-    coarse = mode_filter(labels, odd_window(long_side * block_in_size), n)
-    coarse = _limit_colors(coarse, palette.lab, block_in_colors)
-    medium = mode_filter(labels, odd_window(long_side * shape_size), n)
-    medium = _limit_colors(medium, palette.lab, shape_colors)
-
-    lightness = palette.lab[:, 0]
-    pixel_lightness = lightness[labels]
-    dark_limit = float(np.median(pixel_lightness))
-    highlight = lightness > np.percentile(pixel_lightness, highlight_percentile)
-    highlight &= lightness > dark_limit  # a dark, flat picture has no highlights
-
-    planner = _Planner(palette, labels.shape)
-    background = _touches_border(coarse)
-    if background.all() or background.mean() < 0.02 or (~background).mean() < 0.02:
-        # No clear background/subject split: block in dark masses, then light ones.
-        dark = lightness[coarse] <= dark_limit
-        planner.add("dark masses", coarse, dark)
-        planner.add("light masses", coarse, ~dark)
-    else:
-        planner.add("background", coarse, background)
-        planner.add("main shapes", coarse, ~background)
-
-    changed = (medium != planner.current) & ~highlight[medium]
-    dark = lightness[medium] <= dark_limit
-    planner.add("dark shapes", medium, changed & dark)
-    planner.add("light shapes", medium, changed & ~dark)
-
-    changed = (labels != planner.current) & ~highlight[labels]
-    dark = lightness[labels] <= dark_limit
-    planner.add("dark details", labels, changed & dark)
-    planner.add("light details", labels, changed & ~dark)
-    planner.add("highlights", labels, labels != planner.current)
-    return planner.steps
-
-
-# kind of step → (stage, title, instruction with {colors})
-_STEP_KINDS = {
-    "background": ("block-in", "Block in the background",
-                   "Block in the background with broad strokes of {colors}, darkest first; no detail yet."),
-    "main shapes": ("block-in", "Block in the main shapes",
-                    "Block in the main shapes in the middle with {colors}, darkest first."),
-    "dark masses": ("block-in", "Block in the dark masses",
-                    "Block in the big dark masses with {colors}; broad strokes, no detail yet."),
-    "light masses": ("block-in", "Block in the light masses",
-                     "Block in the big light masses with {colors}; cover the rest of the canvas."),
-    "dark shapes": ("shapes", "Shape the darks", "Paint the mid-size dark shapes and shadows with {colors}."),
-    "light shapes": ("shapes", "Shape the lights", "Paint the mid-size lighter shapes with {colors}; keep edges soft."),
-    "dark details": ("details", "Add the dark details", "Add the small dark details with {colors}, using a small brush."),
-    "light details": ("details", "Add the light details", "Add the small lighter details with {colors}."),
-    "highlights": ("highlights", "Finish with the highlights",
-                   "Finish with the highlights: dab {colors} where the mask shows."),
-}
 
 
 def steps_from_plan(planned, palette) -> list[PaintingStep]:
@@ -231,68 +135,3 @@ def _describe_colors(palette, numbers: list[int]) -> str:
     if len(numbers) > len(shown):
         parts.append(f"{len(numbers) - len(shown)} more (see the colour list)")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-class _Planner:
-    """Keeps the canvas state and turns (target, mask) pairs into numbered steps."""
-
-    def __init__(self, palette, shape):
-        self.palette = palette
-        self.current = np.full(shape, -1, dtype=np.int32)  # -1: bare canvas
-        self.steps: list[PaintingStep] = []
-
-    def add(self, kind: str, target: np.ndarray, mask: np.ndarray) -> None:
-        """Paint ``target`` (H×W palette indices) where ``mask`` is set, as one step."""
-        if not mask.any():
-            return  # nothing changes at this level: no step
-        stage, title, template = _STEP_KINDS[kind]
-        self.current = np.where(mask, target, self.current)
-        used = np.bincount(target[mask], minlength=len(self.palette))
-        numbers = [int(i) + 1 for i in np.flatnonzero(used)]
-        darkest_first = sorted(numbers, key=lambda num: self.palette.lab[num - 1, 0])
-        self.steps.append(
-            PaintingStep(
-                order=len(self.steps) + 1,
-                title=title,
-                instruction=template.format(colors=self._describe(darkest_first, used)),
-                colors=darkest_first,
-                mask=mask.copy(),
-                canvas=self._render(),
-                stage=stage,
-                labels=self.current.copy(),
-            )
-        )
-
-    def _describe(self, numbers: list[int], used: np.ndarray) -> str:
-        # List the colours covering most of the step; name the rest by count only, so
-        # the instruction stays one readable line.
-        shown = set(sorted(numbers, key=lambda num: -used[num - 1])[:MAX_LISTED_COLORS])
-        parts = [f"{num} ({plain_words(self.palette[num - 1].name)})" for num in numbers if num in shown]
-        rest = len(numbers) - len(parts)
-        if rest:
-            parts.append(f"{rest} more (see the colour list)")
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-    def _render(self) -> np.ndarray:
-        canvas = self.palette.rgb[np.maximum(self.current, 0)]
-        canvas[self.current < 0] = BLANK
-        return canvas
-
-
-def _limit_colors(labels: np.ndarray, lab: np.ndarray, max_colors: int) -> np.ndarray:
-    """Keep the ``max_colors`` colours covering most of ``labels``; others → nearest kept (CIELAB)."""
-    area = np.bincount(labels.ravel(), minlength=len(lab))
-    if np.count_nonzero(area) <= max_colors:
-        return labels
-    kept = np.argsort(-area, kind="stable")[:max_colors]
-    distance = ((lab[:, None, :] - lab[None, kept, :]) ** 2).sum(axis=2)
-    return kept[distance.argmin(axis=1)][labels].astype(np.int32)
-
-
-def _touches_border(labels: np.ndarray) -> np.ndarray:
-    """Pixels of the connected regions of ``labels`` that touch the picture's edge."""
-    regions, count = connected_regions(labels)
-    on_edge = np.zeros(count, dtype=bool)
-    for edge in (regions[0], regions[-1], regions[:, 0], regions[:, -1]):
-        on_edge[edge] = True
-    return on_edge[regions]

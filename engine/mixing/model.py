@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from engine.errors import InputError
+
 MIN_SCATTERING = 0.05
 # Reflectance is kept inside (0, 1): K/S is infinite at R = 0 and zero at R = 1.
 _R_MIN, _R_MAX = 1e-4, 1.0 - 1e-6
@@ -174,7 +176,7 @@ def mix_rgb(paints_rgb, parts) -> np.ndarray:
     """
     parts = np.asarray(parts, dtype=np.float64).reshape(1, -1)
     if parts.shape[1] != len(np.asarray(paints_rgb).reshape(-1, 3)) or np.any(parts <= 0):
-        raise ValueError("give one positive number of parts per paint.")
+        raise InputError("give one positive number of parts per paint.")
     ks = reflectance_to_ks(rgb_to_reflectance(paints_rgb))
     rgb = reflectance_to_rgb(ks_to_reflectance(mix_ks(ks, scattering(paints_rgb), parts)))[0]
     return np.round(rgb * 255.0).astype(np.uint8)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import InputError
+
 MIN_PAINTS = 1  # the engine mixes with any non-empty set; the studio asks for 3 or more
 MAX_PAINTS = 30
 MAX_NAME_LENGTH = 60
@@ -41,7 +43,7 @@ def parse_hex(text) -> tuple[int, int, int]:
     """``"#rrggbb"`` (or ``"rrggbb"``) → ``(r, g, b)`` ints 0–255; ValueError otherwise."""
     match = _HEX.match(str(text).strip()) if text is not None else None
     if match is None:
-        raise ValueError(f"{text!r} is not a colour: write it as #rrggbb, e.g. #1a2b3c.")
+        raise InputError(f"{text!r} is not a colour: write it as #rrggbb, e.g. #1a2b3c.")
     value = int(match.group(1), 16)
     return (value >> 16) & 255, (value >> 8) & 255, value & 255
 
@@ -99,31 +101,31 @@ def validate_paints(entries, *, min_paints: int = MIN_PAINTS, max_paints: int = 
         a missing or repeated name, a colour that is not ``#rrggbb``.
     """
     if not isinstance(entries, (list, tuple)):
-        raise ValueError('a paint set is a list of paints like {"name": "titanium white", "hex": "#f5f2e1"}.')
+        raise InputError('a paint set is a list of paints like {"name": "titanium white", "hex": "#f5f2e1"}.')
     if not min_paints <= len(entries) <= max_paints:
-        raise ValueError(f"a paint set needs {min_paints} to {max_paints} paints; this one has {len(entries)}.")
+        raise InputError(f"a paint set needs {min_paints} to {max_paints} paints; this one has {len(entries)}.")
     paints, seen = [], set()
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            raise ValueError(f"paint {number} must be an object with a name and a hex colour.")
+            raise InputError(f"paint {number} must be an object with a name and a hex colour.")
         name = str(entry.get("name") or "").strip()
         if not name:
-            raise ValueError(f"paint {number} has no name.")
+            raise InputError(f"paint {number} has no name.")
         if len(name) > MAX_NAME_LENGTH:
-            raise ValueError(f"paint {number}'s name is longer than {MAX_NAME_LENGTH} characters.")
+            raise InputError(f"paint {number}'s name is longer than {MAX_NAME_LENGTH} characters.")
         if name.lower() in seen:
-            raise ValueError(f"the paint {name!r} is in the set twice.")
+            raise InputError(f"the paint {name!r} is in the set twice.")
         seen.add(name.lower())
         if entry.get("hex") in (None, ""):
             known = default_paint(name)
             if known is None:
-                raise ValueError(f"paint {name!r} needs a colour (#rrggbb): it is not one of the default paints.")
+                raise InputError(f"paint {name!r} needs a colour (#rrggbb): it is not one of the default paints.")
             paints.append(Paint(name, known.rgb))
             continue
         try:
             paints.append(Paint(name, parse_hex(entry["hex"])))
         except ValueError as error:
-            raise ValueError(f"paint {name!r}: {error}") from None
+            raise InputError(f"paint {name!r}: {error}") from None
     return paints
 
 
@@ -133,9 +135,9 @@ def load_paints(path) -> list[Paint]:
         with open(path, encoding="utf-8") as handle:
             payload = json.load(handle)
     except FileNotFoundError:
-        raise ValueError(f"no such file: {path}") from None
+        raise InputError(f"no such file: {path}") from None
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not valid JSON ({error}).") from None
+        raise InputError(f"{path} is not valid JSON ({error}).") from None
     if isinstance(payload, dict):
         payload = payload.get("paints")
     return validate_paints(payload)

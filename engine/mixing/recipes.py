@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.color.spaces import delta_e_ciede2000, lab_to_delta_e_space, rgb_to_lab, to_uint8
+from engine.errors import InputError
 from engine.mixing import model
 from engine.mixing.paints import DEFAULT_PAINTS, Paint, parse_hex
 
@@ -127,7 +128,7 @@ class MixTable:
     def __init__(self, paints, max_total: int | None = None):
         self.paints = tuple(paints)
         if not self.paints:
-            raise ValueError("a paint set needs at least one paint.")
+            raise InputError("a paint set needs at least one paint.")
         self.max_total = max_total or _grid_total(len(self.paints))
         rgb = [paint.rgb for paint in self.paints]
         ks = model.reflectance_to_ks(model.rgb_to_reflectance(rgb)).astype(np.float32)
@@ -235,13 +236,13 @@ def palette_recipes(palette_json: dict, paints=DEFAULT_PAINTS) -> list[Recipe]:
     """Recipes for a palette as ``python -m engine palette --json`` writes it."""
     colors = palette_json.get("colors") if isinstance(palette_json, dict) else None
     if not isinstance(colors, list) or not colors:
-        raise ValueError('the palette needs a "colors" list, as `python -m engine palette --json` writes it.')
+        raise InputError('the palette needs a "colors" list, as `python -m engine palette --json` writes it.')
     targets = []
     for number, color in enumerate(colors, start=1):
         try:
             targets.append(parse_hex(color["hex"]) if "hex" in color else tuple(int(v) for v in color["rgb"]))
         except (KeyError, TypeError, ValueError):
-            raise ValueError(f"palette colour {number} has no valid hex or rgb.") from None
+            raise InputError(f"palette colour {number} has no valid hex or rgb.") from None
     return recipes_for(np.array(targets, dtype=np.uint8), paints)
 
 
@@ -260,15 +261,15 @@ def parse_recipe(text: str, paints=DEFAULT_PAINTS) -> list[tuple[Paint, float]]:
         amount, name = _TERM.match(term).groups()
         name = " ".join(name.lower().split())
         if not name:
-            raise ValueError(f"cannot read {text!r}: write terms like '2 titanium white + 1 burnt umber'.")
+            raise InputError(f"cannot read {text!r}: write terms like '2 titanium white + 1 burnt umber'.")
         if name not in by_name:
-            raise ValueError(f"no paint called {name!r} in the set; it has: {', '.join(p.name for p in paints)}.")
+            raise InputError(f"no paint called {name!r} in the set; it has: {', '.join(p.name for p in paints)}.")
         parts = float(amount) if amount is not None else 1.0
         if parts <= 0:
-            raise ValueError(f"{name!r} needs a positive number of parts.")
+            raise InputError(f"{name!r} needs a positive number of parts.")
         terms.append((by_name[name], parts))
     if len({paint.name for paint, _ in terms}) != len(terms):
-        raise ValueError("name each paint once in a recipe.")
+        raise InputError("name each paint once in a recipe.")
     return terms
 
 

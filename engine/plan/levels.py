@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.errors import InputError
+
 #: Most mixes of the first layer (the block-in) at every level.
 BLOCK_IN_MIXES = 6
 #: Longest stroke on the canvas, brush width included (mm): an arm's easy reach.
@@ -53,6 +55,10 @@ class Level:
     min_gain: float
     layer_mixes: int | None = None
     description: str = ""
+    #: Painting minutes per 100 cm² of canvas of this level's plans, measured (the mean of
+    #: ``painting_minutes`` over the sample photos, ``python -m engine bench plan``): what the
+    #: studio tells before a plan exists.
+    typical_minutes_per_100_cm2: float = 0.0
 
     def planner_options(self) -> dict:
         """Keyword arguments of :func:`engine.plan.planner.plan_strokes` for this level."""
@@ -64,13 +70,13 @@ class Level:
 LEVELS = {
     level.name: level
     for level in (
-        Level("beginner", "Beginner", budget=25.0, min_gain=2.0, layer_mixes=6,
+        Level("beginner", "Beginner", budget=25.0, min_gain=2.0, layer_mixes=6, typical_minutes_per_100_cm2=7.1,
               brushes={"largest_fraction": 2 / 15, "finest_mm": 6.0, "step_ratio": 1.3},
               description="A few hundred broad strokes: the big shapes and colours, no fine detail."),
-        Level("intermediate", "Intermediate", budget=80.0, min_gain=1.0, layer_mixes=8,
+        Level("intermediate", "Intermediate", budget=80.0, min_gain=1.0, layer_mixes=8, typical_minutes_per_100_cm2=12.5,
               brushes={"largest_fraction": 1 / 12, "finest_mm": 2.0, "step_ratio": 1.3},
               description="The forms and the main details: about three times the strokes of a beginner's lesson."),
-        Level("detailed", "Detailed", budget=None, min_gain=0.4, layer_mixes=None,
+        Level("detailed", "Detailed", budget=None, min_gain=0.4, layer_mixes=None, typical_minutes_per_100_cm2=24.1,
               brushes={"largest_fraction": 1 / 12, "finest_mm": 0.0, "step_ratio": 1.9},
               description="Every detail the palette can show, down to the finest brush."),
     )
@@ -83,4 +89,10 @@ def get_level(name: str) -> Level:
     try:
         return LEVELS[str(name).strip().lower()]
     except KeyError:
-        raise ValueError(f"unknown level {name!r}; choose one of {', '.join(LEVELS)}.") from None
+        raise InputError(f"unknown level {name!r}; choose one of {', '.join(LEVELS)}.") from None
+
+
+def typical_minutes(name: str, canvas_area_cm2: float) -> float:
+    """About how many minutes a lesson of level ``name`` takes to paint on a canvas of
+    ``canvas_area_cm2`` (see :attr:`Level.typical_minutes_per_100_cm2`)."""
+    return get_level(name).typical_minutes_per_100_cm2 * canvas_area_cm2 / 100.0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.plan.substeps import layer_substeps
 
 PLAN_VERSION = 2
@@ -149,7 +150,7 @@ def validate_plan(payload) -> None:
     """
 
     def fail(where: str, problem: str):
-        raise ValueError(f"invalid plan: {where}: {problem}.")
+        raise InputError(f"invalid plan: {where}: {problem}.")
 
     if not isinstance(payload, dict):
         fail("plan", "must be a JSON object")

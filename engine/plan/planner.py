@@ -33,6 +33,7 @@ import numpy as np
 from scipy import ndimage
 
 from engine.color.spaces import rgb_to_lab
+from engine.errors import InputError
 from engine.imageio import as_rgb_uint8
 from engine.plan.levels import MAX_STROKE_MM
 from engine.plan.masses import choose_mixes, masses
@@ -57,9 +58,9 @@ def canvas_mm_per_px(canvas: tuple[float, float, str], shape: tuple[int, int]) -
     """
     width, height, unit = canvas
     if unit not in MM_PER_UNIT:
-        raise ValueError(f"canvas unit must be 'cm' or 'in'; got {unit!r}.")
+        raise InputError(f"canvas unit must be 'cm' or 'in'; got {unit!r}.")
     if not (width > 0 and height > 0):
-        raise ValueError(f"canvas sides must be positive; got {width}x{height}{unit}.")
+        raise InputError(f"canvas sides must be positive; got {width}x{height}{unit}.")
     long_mm, short_mm = sorted((width * MM_PER_UNIT[unit], height * MM_PER_UNIT[unit]), reverse=True)
     long_px, short_px = sorted(shape, reverse=True)
     return max(long_mm / long_px, short_mm / short_px)
@@ -81,8 +82,8 @@ def choose_brushes(canvas: tuple[float, float, str], shape: tuple[int, int], *,
     largest = min(width, height) * MM_PER_UNIT[unit] * largest_fraction
     smallest = max(min_px * mm_per_px, finest_mm)
     usable = [w for w in BRUSH_WIDTHS_MM if smallest <= w <= largest]
-    if not usable:  # a tiny canvas or a tiny picture: one brush that fits both
-        return [round(max(smallest, min(largest, BRUSH_WIDTHS_MM[0])), 2)]
+    if not usable:  # a tiny canvas or a tiny picture: one brush that fits both (dabs on a tiny picture)
+        return [round(min(max(smallest, min(largest, BRUSH_WIDTHS_MM[0])), BRUSH_WIDTHS_MM[0]), 2)]
     chain = [usable[0]]
     for w in usable[1:]:
         if w <= chain[-1] / step_ratio:
@@ -160,24 +161,24 @@ def plan_strokes(
     canvas = _as_canvas(canvas)
     palette_rgb = np.asarray(palette_rgb, dtype=np.uint8).reshape(-1, 3)
     if len(palette_rgb) == 0:
-        raise ValueError("the palette is empty; a plan needs at least one colour.")
+        raise InputError("the palette is empty; a plan needs at least one colour.")
     if max_points < 1:
-        raise ValueError(f"max_points must be at least 1; got {max_points}.")
+        raise InputError(f"max_points must be at least 1; got {max_points}.")
     max_strokes = None
     if strokes_per_100_cm2 is not None:
         width_cm, height_cm = (v * MM_PER_UNIT[canvas[2]] / 10.0 for v in canvas[:2])
         max_strokes = int(strokes_per_100_cm2 * width_cm * height_cm / 100.0)
         if max_strokes < 1:
-            raise ValueError(f"a budget of {strokes_per_100_cm2:g} strokes per 10×10 cm allows no stroke at all "
+            raise InputError(f"a budget of {strokes_per_100_cm2:g} strokes per 10×10 cm allows no stroke at all "
                              f"on a {canvas[0]:g}×{canvas[1]:g} {canvas[2]} canvas.")
     shape = image.shape[:2]
     mm_per_px = canvas_mm_per_px(canvas, shape)
     brushes = (list(brushes_mm) if brushes_mm is not None
                else choose_brushes(canvas, shape, **(brush_options or {})))
     if not brushes or any(not b > 0 for b in brushes):
-        raise ValueError(f"brush widths must be positive mm; got {brushes}.")
+        raise InputError(f"brush widths must be positive mm; got {brushes}.")
     if not max_stroke_mm >= brushes[0]:
-        raise ValueError(f"strokes of at most {max_stroke_mm:g} mm cannot be made with a {brushes[0]:g} mm brush.")
+        raise InputError(f"strokes of at most {max_stroke_mm:g} mm cannot be made with a {brushes[0]:g} mm brush.")
 
     errors = paint_errors(image, palette_rgb)
     limits = [layer_mixes[min(i, len(layer_mixes) - 1)] if layer_mixes else None for i in range(len(brushes))]
@@ -231,7 +232,7 @@ def plan_strokes(
         if index == 0:
             state.cover_bare(grid, width, points, allowed)
             if max_strokes is not None and len(state.painted) > max_strokes:
-                raise ValueError(
+                raise InputError(
                     f"a budget of {strokes_per_100_cm2:g} strokes per 10×10 cm ({max_strokes} in all) cannot cover "
                     f"this canvas: the block-in with the {brush_mm:g} mm brush alone needs {len(state.painted)}. "
                     "Choose a higher level or a larger budget.")
@@ -416,6 +417,6 @@ def _as_canvas(canvas) -> tuple[float, float, str]:
         width, height, unit = canvas
         canvas = (float(width), float(height), str(unit))
     except (TypeError, ValueError):
-        raise ValueError(f"canvas must be (width, height, unit), e.g. (40, 30, 'cm'); got {canvas!r}.") from None
+        raise InputError(f"canvas must be (width, height, unit), e.g. (40, 30, 'cm'); got {canvas!r}.") from None
     canvas_mm_per_px(canvas, (1, 1))  # checks the unit and the sides
     return canvas

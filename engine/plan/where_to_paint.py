@@ -22,7 +22,7 @@ from engine.plan.render import BARE, BLANK_RGB, paint_stroke, stroke_footprint
 from engine.plan.substeps import SubStep, plan_substeps
 
 #: Share of white mixed into the canvas under a sub-step's strokes (0 = full colour).
-FADE = 0.7
+FADE = 0.62
 OUTLINE_RGB = (34, 34, 34)
 #: Outline width in px of the picture, drawn just outside the strokes.
 OUTLINE_PX = 2
@@ -66,7 +66,7 @@ def where_to_paint(plan: Plan, *, long_side: int = 1200) -> Iterator[tuple[SubSt
     labels = np.full(shape, BARE, dtype=np.int32)
     ring = ndimage.generate_binary_structure(2, 1)
     for step in plan_substeps(scaled):
-        index = np.where(labels < 0, bare, labels).astype(np.uint8)
+        index = np.where(labels < 0, bare, labels)
         strokes = step.strokes(scaled)
         mask = np.zeros(shape, dtype=bool)
         for stroke in strokes:
@@ -76,16 +76,17 @@ def where_to_paint(plan: Plan, *, long_side: int = 1200) -> Iterator[tuple[SubSt
                 mask[top : top + covered.shape[0], left : left + covered.shape[1]] |= covered
         index[ndimage.binary_dilation(mask, ring, iterations=OUTLINE_PX) & ~mask] = outline
         index[mask] = k + step.color - 1
-        image = Image.fromarray(index, mode="L")
-        _draw_arrows(ImageDraw.Draw(image), strokes, int(ink[step.color - 1]))
-        yield step, table[np.asarray(image)]
+        arrows = Image.new("1", (shape[1], shape[0]), 0)
+        _draw_arrows(ImageDraw.Draw(arrows), strokes)
+        index[np.asarray(arrows) & mask] = ink[step.color - 1]  # arrows stay inside their strokes
+        yield step, table[index]
         for stroke in strokes:
             paint_stroke(labels, stroke)
 
 
-def _draw_arrows(draw: ImageDraw.ImageDraw, strokes, ink: int) -> None:
+def _draw_arrows(draw: ImageDraw.ImageDraw, strokes) -> None:
     """An arrow along each stroke wide and long enough, inside the stroke (its ends
-    held back half a brush, the head 0.6 brush wide), in ``ink`` (a colour index)."""
+    held back half a brush, the head 0.6 brush wide), on a 1-bit picture."""
     for stroke in strokes:
         width = stroke.width
         if width < MIN_ARROW_WIDTH_PX or len(stroke.points) < 2:
@@ -98,13 +99,13 @@ def _draw_arrows(draw: ImageDraw.ImageDraw, strokes, ink: int) -> None:
         head = 0.6 * width
         shaft = _trim(path, head * 0.8)  # ends inside the head
         if shaft is not None and len(shaft) >= 2:
-            draw.line([tuple(p) for p in shaft], fill=ink, width=max(2, round(width / 8)), joint="curve")
+            draw.line([tuple(p) for p in shaft], fill=1, width=max(2, round(width / 8)), joint="curve")
         tip = path[-1]
         direction = path[-1] - path[-2]
         direction = direction / max(np.hypot(*direction), 1e-9)
         normal = np.array([-direction[1], direction[0]])
         base = tip - direction * head
-        draw.polygon([tuple(tip), tuple(base + normal * head / 2), tuple(base - normal * head / 2)], fill=ink)
+        draw.polygon([tuple(tip), tuple(base + normal * head / 2), tuple(base - normal * head / 2)], fill=1)
 
 
 def _length(points: np.ndarray) -> float:

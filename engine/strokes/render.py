@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import InputError
+
 STROKE_KINDS = ("flat", "round", "tapered", "dry")
 
 
@@ -128,9 +130,9 @@ def render_stroke(
         For an unknown ``kind``.
     """
     if kind not in STROKE_KINDS:
-        raise ValueError(f"unknown stroke kind {kind!r}; choose one of {', '.join(STROKE_KINDS)}.")
+        raise InputError(f"unknown stroke kind {kind!r}; choose one of {', '.join(STROKE_KINDS)}.")
     if not (length > 0 and width > 0):
-        raise ValueError(f"stroke length and width must be positive, got {length} and {width}.")
+        raise InputError(f"stroke length and width must be positive, got {length} and {width}.")
     length, width = max(length, width), width
     half_l, half_w = length / 2.0, width / 2.0
     theta = np.deg2rad(angle)

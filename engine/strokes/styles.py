@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.strokes.render import render_stroke
 
 
@@ -109,7 +110,7 @@ def get_style(slug: str) -> StyleSpec:
     try:
         return _BY_SLUG[slug]
     except KeyError:
-        raise ValueError(
+        raise InputError(
             f"unknown style {slug!r}; choose one of {', '.join(_BY_SLUG)}."
         ) from None
 
@@ -139,7 +140,7 @@ def render_style(slug: str, size: int = 768) -> np.ndarray:
     """
     spec = get_style(slug)
     if not 64 <= int(size) <= 2048:
-        raise ValueError(f"style size must be between 64 and 2048 px, got {size}.")
+        raise InputError(f"style size must be between 64 and 2048 px, got {size}.")
     size = int(size)
     rng = np.random.default_rng(spec.seed)
     palette = np.asarray(spec.palette, dtype=np.float32) / 255.0

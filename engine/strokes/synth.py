@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.color.spaces import hsv_to_rgb, rgb_to_lab
+from engine.errors import InputError
 from engine.strokes.render import STROKE_KINDS, render_stroke
 
 #: Value of ``layer_image`` where no stroke covers the canvas.
@@ -88,7 +89,7 @@ def pastel_palette(
         If ``n_colors`` is below 1.
     """
     if n_colors < 1:
-        raise ValueError(f"n_colors must be at least 1, got {n_colors}.")
+        raise InputError(f"n_colors must be at least 1, got {n_colors}.")
     hsv = np.column_stack(
         [
             rng.uniform(0.0, 1.0, n_colors * n_candidates),
@@ -166,12 +167,12 @@ def paint(
     """
     height, width = (int(size[0]), int(size[1]))
     if height < 8 or width < 8:
-        raise ValueError(f"painting size must be at least 8×8 px, got {width}×{height}.")
+        raise InputError(f"painting size must be at least 8×8 px, got {width}×{height}.")
     if not grid_scale >= 2:
-        raise ValueError(f"grid_scale must be at least 2 px, got {grid_scale}.")
+        raise InputError(f"grid_scale must be at least 2 px, got {grid_scale}.")
     unknown = sorted(set(kinds) - set(STROKE_KINDS))
     if unknown or not kinds:
-        raise ValueError(f"stroke kinds must be among {', '.join(STROKE_KINDS)}; got {kinds}.")
+        raise InputError(f"stroke kinds must be among {', '.join(STROKE_KINDS)}; got {kinds}.")
     if rng is None:
         rng = np.random.default_rng(seed)
     if palette is None:

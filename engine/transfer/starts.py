@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.errors import InputError
+
 STARTS = ("photo", "noisy", "matched")
 DETAIL_SIGMA = 1.0  # px: the blur that separates the style's fine texture from its layout
 
@@ -39,7 +41,7 @@ def photo_start(photo: np.ndarray, style: np.ndarray, *, kind: str = "photo",
     (1, H, W, 3) float32 array in [0, 1]
     """
     if kind not in STARTS:
-        raise ValueError(f"start must be one of {', '.join(STARTS)}; got {kind!r}.")
+        raise InputError(f"start must be one of {', '.join(STARTS)}; got {kind!r}.")
     if kind == "matched":
         start = match_colours(photo, style) + fine_texture(style, photo.shape[:2])
     elif kind == "noisy" and noise:

@@ -17,6 +17,7 @@ import numpy as np
 
 from engine import imageio
 from engine.color import luminance
+from engine.errors import InputError
 from engine.transfer import original
 from engine.transfer.optimizers import adam, lbfgs
 from engine.transfer.presets import DEFAULT_PRESET, PRESETS
@@ -78,33 +79,33 @@ class TransferSettings:
 
     def __post_init__(self):
         if not isinstance(self.size, (int, np.integer)) or not MIN_SIDE <= self.size <= MAX_SIZE:
-            raise ValueError(f"size must be a whole number of pixels from {MIN_SIDE} to "
+            raise InputError(f"size must be a whole number of pixels from {MIN_SIDE} to "
                              f"{MAX_SIZE}; got {self.size!r}.")
         if not 0.1 <= self.style_scale <= 4.0:
-            raise ValueError(f"style_scale must be between 0.1 and 4; got {self.style_scale}.")
+            raise InputError(f"style_scale must be between 0.1 and 4; got {self.style_scale}.")
         if not 0.0 <= self.style_strength <= 100.0:
-            raise ValueError(f"style_strength must be between 0 and 100; got {self.style_strength}.")
+            raise InputError(f"style_strength must be between 0 and 100; got {self.style_strength}.")
         if self.tv_weight < 0:
-            raise ValueError(f"tv_weight must be 0 or more; got {self.tv_weight}.")
+            raise InputError(f"tv_weight must be 0 or more; got {self.tv_weight}.")
         if self.optimizer not in ("lbfgs", "adam"):
-            raise ValueError(f"optimizer must be 'lbfgs' or 'adam'; got {self.optimizer!r}.")
+            raise InputError(f"optimizer must be 'lbfgs' or 'adam'; got {self.optimizer!r}.")
         if not 0 < self.scale <= 1:
-            raise ValueError(f"scale must be in (0, 1]; got {self.scale}.")
+            raise InputError(f"scale must be in (0, 1]; got {self.scale}.")
         if isinstance(self.iterations, bool) or not isinstance(self.iterations, (int, np.integer)) \
                 or self.iterations < 1:
-            raise ValueError(f"iterations must be a whole number of at least 1; got {self.iterations!r}.")
+            raise InputError(f"iterations must be a whole number of at least 1; got {self.iterations!r}.")
         if self.start not in STARTS:
-            raise ValueError(f"start must be one of {', '.join(STARTS)}; got {self.start!r}.")
+            raise InputError(f"start must be one of {', '.join(STARTS)}; got {self.start!r}.")
         if not 1 <= self.history <= 200:
-            raise ValueError(f"history must be from 1 to 200; got {self.history}.")
+            raise InputError(f"history must be from 1 to 200; got {self.history}.")
         if self.preview_every < 0:
-            raise ValueError("preview_every must be 0 (no previews) or a number of steps.")
+            raise InputError("preview_every must be 0 (no previews) or a number of steps.")
 
 
 def _preset(cls, name: str = DEFAULT_PRESET, **overrides) -> TransferSettings:
     """Settings of preset ``name`` (original, quick, standard, fine) with ``overrides``."""
     if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
+        raise InputError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
     return cls(**{"preset": name, **PRESETS[name], **overrides})
 
 
@@ -211,7 +212,7 @@ def _fit(shape, long_side: int) -> tuple[int, int]:
     scale = long_side / max(height, width)
     w, h = max(1, round(width * scale)), max(1, round(height * scale))
     if min(w, h) < MIN_SIDE:
-        raise ValueError(
+        raise InputError(
             f"at size {long_side} the {width}×{height} photo becomes {w}×{h} px; the short "
             f"side must be at least {MIN_SIDE} px: use a larger size or crop the photo.")
     return w, h

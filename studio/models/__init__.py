@@ -1,12 +1,13 @@
 """Painting Assistant's data, one module per idea: accounts, projects, jobs, styles, generations, paints."""
 
 from studio.models.accounts import User
-from studio.models.generations import Generation, LessonFile
+from studio.models.generations import Generation, LessonFile, PaintAlongProgress
 from studio.models.jobs import Job
 from studio.models.paints import GenerationMixing, PaintSet
 from studio.models.projects import Project
 from studio.models.styles import StyleImage
 
 __all__ = [
-    "Generation", "GenerationMixing", "Job", "LessonFile", "PaintSet", "Project", "StyleImage", "User",
+    "Generation", "GenerationMixing", "Job", "LessonFile", "PaintAlongProgress", "PaintSet", "Project", "StyleImage",
+    "User",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -36,6 +37,11 @@ class Generation(models.Model):
         STANDARD = "standard", "Standard"
         FINE = "fine", "Fine (for prints)"
 
+    class Level(models.TextChoices):  # the engine's levels (engine.plan.levels.LEVELS)
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        DETAILED = "detailed", "Detailed"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey("studio.Project", on_delete=models.CASCADE, related_name="generations")
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="generation")
@@ -49,6 +55,8 @@ class Generation(models.Model):
     preserve_colors = models.BooleanField(default=False)
     palette_colors = models.PositiveSmallIntegerField(default=16)
     canvas = models.CharField(max_length=20, default="40x30cm")
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.INTERMEDIATE,
+                             help_text="How much the lesson asks of the painter; a finished painting can be re-planned.")
     seed = models.PositiveIntegerField(default=0)
     # Results
     preview = models.ImageField(upload_to=generation_path, blank=True)
@@ -96,9 +104,16 @@ class Generation(models.Model):
         """The painting steps in order; empty until the lesson is made."""
         return [
             LessonStep(order=s["order"], title=s["title"], instruction=s["instruction"], colors=tuple(s["colors"]),
-                       image_name=s["image"], mask_name=s["mask"])
+                       image_name=s["image"], mask_name=s["mask"], brush_mm=s.get("brush_mm"),
+                       strokes=s.get("strokes"), minutes=s.get("minutes"), substeps=tuple(s.get("substeps", ())))
             for s in (self.lesson or {}).get("steps", [])
         ]
+
+    def lesson_substeps(self) -> list[dict]:
+        """Every sub-step of the lesson in painting order (``lesson.json``'s steps' ``substeps``,
+        each with its step's ``step`` order and ``brush_mm``); empty for lessons made before them."""
+        return [{**sub, "step": step.order, "brush_mm": step.brush_mm}
+                for step in self.lesson_steps() for sub in step.substeps]
 
     def clear_results(self):
         """Forget the outputs of a previous run (before a retry)."""
@@ -107,14 +122,20 @@ class Generation(models.Model):
         from studio.storage_paths import delete_files
 
         files = [f for f in (self.preview, self.result) if f]
-        self.lesson_files.all().delete()  # their post_delete signal removes their files on commit
+        self.clear_lesson()
         self.preview = self.result = ""
-        self.lesson = None
         self.timings = {}
         self.weights_used = ""
         self.demo_quality = False
         self.save()
         transaction.on_commit(lambda: delete_files(files))
+
+    def clear_lesson(self):
+        """Forget the lesson (before it is planned again): its files, data and paint-along marks."""
+        self.lesson_files.all().delete()  # their post_delete signal removes their files on commit
+        self.paint_along.all().delete()
+        self.lesson = None
+        self.save(update_fields=["lesson"])
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,10 @@ class LessonStep:
     colors: tuple[int, ...]  # palette numbers used in this step
     image_name: str  # lesson file: the canvas after this step (a name under the generation's file URL)
     mask_name: str  # lesson file: where this step paints
+    brush_mm: float | None = None  # the stroke plan's layer: its brush, strokes, minutes and sub-steps
+    strokes: int | None = None
+    minutes: float | None = None
+    substeps: tuple = ()  # one mix each: {"key", "order", "color", "strokes", "minutes", "new_mix", "image"}
 
     def __str__(self):
         return f"Step {self.order}: {self.title}"
@@ -149,3 +174,20 @@ class LessonFile(models.Model):
 
     def stored_files(self):
         return [self.file] if self.file else []
+
+
+class PaintAlongProgress(models.Model):
+    """Where a painter is in a generation's lesson on the paint-along page: the sub-steps
+    marked done (their keys, ``"NN-MM"``) and the one last looked at."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paint_along")
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="paint_along")
+    done = models.JSONField(default=list, blank=True)
+    current = models.CharField(max_length=12, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "generation"], name="one_progress_per_painter")]
+
+    def __str__(self):
+        return f"{self.user} · {self.generation_id}: {len(self.done)} done"

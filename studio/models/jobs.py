@@ -14,9 +14,11 @@ class JobQuerySet(models.QuerySet):
 class Job(models.Model):
     """A background job's status, kept in the database so it outlives RQ's result TTL.
 
-    The primary key doubles as the RQ job id. The job function reports progress here
-    (``studio.jobqueue.JobReporter``); pages read it from here, and :func:`studio.jobqueue.reconcile`
-    brings it in line with RQ when a worker died without saying so.
+    Each (re)enqueue is a new *run* with an RQ job of its own (``rq_job_id``); only that RQ
+    job may start it, and the work-horse that starts it holds the row by ``run_token`` until
+    ``lease_expires_at``, renewing the lease as it works. Every write of a run is conditional
+    on its token, so at most one run writes to a job at any moment (``studio.jobqueue``).
+    Pages read the row; :func:`studio.jobqueue.reconcile` ends rows whose run vanished.
     """
 
     class Status(models.TextChoices):
@@ -27,6 +29,7 @@ class Job(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
+    ENDED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
@@ -42,6 +45,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The current run (see the class docstring and studio.jobqueue).
+    rq_job_id = models.CharField(max_length=64, blank=True, editable=False, help_text="The RQ job of the current run")
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="When the current run was handed to the queue")
+    run_token = models.UUIDField(null=True, blank=True, editable=False, help_text="The work-horse holding the lease")
+    lease_expires_at = models.DateTimeField(null=True, blank=True, help_text="A running job belongs to its run until then")
 
     objects = JobQuerySet.as_manager()
 

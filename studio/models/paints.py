@@ -4,8 +4,9 @@ A :class:`PaintSet` is a user's own tube paints (3 to 30, each a name and a mass
 colour). A generation's :class:`GenerationMixing` says which set its recipes use (none:
 the engine's default set) and keeps the recipes last computed, with the paints they were
 computed from, so a lesson keeps saying the same thing until its palette or its set
-changes. Recipes take well under a second (:mod:`engine.mixing`), so they are computed
-in the request that first needs them, never in a background job.
+changes. Recipes are computed where the palette or the paints change, never while a page
+is shown: by the painting's job once its palette exists, and by the POST that chooses another
+set for a generation or edits a set (well under a second each, :mod:`engine.mixing`).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class GenerationMixing(models.Model):
             (r["number"], r["hex"]) for r in self.recipes
         ]
 
-    def refresh(self, palette) -> None:
+    def refresh(self, palette, save: bool = True) -> None:
         """Recompute the recipes for ``palette`` (:meth:`Generation.lesson_palette`) and save them.
 
         Callers that change the paints drop the stored lesson PDFs, which print the recipes
@@ -123,21 +124,35 @@ class GenerationMixing(models.Model):
             {"number": color.number, **recipe.to_json(), "words": recipe.words}
             for color, recipe in zip(palette, found)
         ]
-        self.save()
+        if save:
+            self.save()
 
 
-def mixing_for(generation) -> GenerationMixing | None:
-    """The generation's recipes, computed now if its palette or its paint set changed.
-
-    None while the generation has no palette yet.
-    """
+def stored_mixing(generation) -> GenerationMixing | None:
+    """The generation's stored recipes (read only: a page view computes nothing); None while
+    the generation has no palette. Recipes that no longer match the palette or the set
+    (made before recipes were stored) come back empty: the page offers to compute them."""
     palette = generation.lesson_palette()
     if not palette:
         return None
-    mixing, _ = GenerationMixing.objects.select_related("paint_set").get_or_create(generation=generation)
+    mixing = GenerationMixing.objects.select_related("paint_set").filter(generation=generation).first()
+    if mixing is None:
+        return GenerationMixing(generation=generation)
     if not mixing.is_current(palette):
-        mixing.refresh(palette)
+        mixing.recipes = []
     return mixing
+
+
+def refresh_recipes_of(paint_set: PaintSet) -> int:
+    """Recompute the recipes of every generation mixing from ``paint_set`` (after an edit)."""
+    mixings = GenerationMixing.objects.filter(paint_set=paint_set).select_related("generation", "paint_set")
+    count = 0
+    for mixing in mixings:
+        palette = mixing.generation.lesson_palette()
+        if palette:
+            mixing.refresh(palette)
+            count += 1
+    return count
 
 
 def choose_paint_set(generation, paint_set: PaintSet | None) -> GenerationMixing:

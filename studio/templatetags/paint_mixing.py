@@ -1,8 +1,9 @@
 """``{% mixing_for generation as mixing %}``: a generation's mixing recipes for its pages.
 
 Used by the recipe includes of the palette and step sections (generation page, print
-page, PDF), so the shared lesson context needs nothing new. Computed once per request
-and generation (recipes are recomputed only when the palette or the paint set changed).
+page, PDF), so the shared lesson context needs nothing new. It only reads the stored
+recipes (once per request and generation): the job and the POSTs that change the paints
+compute them (:mod:`studio.models.paints`).
 """
 
 from django import template
@@ -17,7 +18,7 @@ def mixing_for(context, generation):
     cached = getattr(generation, "_mixing_context", None)
     if cached is not None:
         return cached or None
-    from studio.models.paints import mixing_for as stored_mixing
+    from studio.models.paints import stored_mixing
 
     mixing = stored_mixing(generation)
     if mixing is None:
@@ -31,9 +32,9 @@ def mixing_for(context, generation):
 
         choice_form = PaintSetChoiceForm(user=request.user, initial={"paint_set": mixing.paint_set_id})
     generation._mixing_context = {
-        "set_name": mixing.set_name,
         "recipes": recipes,
         "by_number": {recipe["number"]: recipe for recipe in recipes},
+        "set_name": mixing.set_name or mixing.current_paints()[0],
         "mean_delta_e": sum(r["delta_e"] for r in recipes) / len(recipes) if recipes else 0.0,
         "out_of_reach": sum(1 for r in recipes if not r["reachable"]),
         "choice_form": choice_form,
@@ -54,23 +55,3 @@ def default_paint_hex(name):
 
     paint = default_paint(str(name))
     return paint.hex if paint else "transparent"
-
-
-@register.simple_tag(takes_context=True)
-def step_mixes(context, mixing, item):
-    """The mixes a step needs: ``{"new": [recipes first needed here], "earlier": [numbers mixed before]}``.
-
-    A colour is mixed in the first step that uses it; later steps name it only by number.
-    """
-    if not mixing:
-        return {"new": [], "earlier": []}
-    seen = set()
-    for other in context.get("steps", []):
-        if other is item:
-            break
-        seen.update(color.number for color in other["colors"])
-    numbers = [color.number for color in item["colors"]]
-    return {
-        "new": [mixing["by_number"][n] for n in numbers if n not in seen and n in mixing["by_number"]],
-        "earlier": [n for n in numbers if n in seen],
-    }

@@ -14,7 +14,11 @@ def percent(value, digits=1):
 
 @register.filter
 def colour_name(name):
-    """A palette colour's stored CSS name in words, as the engine's lesson.html writes it."""
+    """A palette colour's stored name in words, as the engine's lesson.html writes it.
+
+    Painter's names ("warm mid brown") pass unchanged; older lessons' CSS names are spelt
+    out ("~darkslategray" → "~dark slate gray").
+    """
     from engine.color.names import plain_words
 
     return plain_words(str(name))
@@ -33,3 +37,12 @@ def duration_words(seconds):
     if minutes < 60:
         return f"about {minutes} min"
     return f"about {minutes // 60} h {minutes % 60:02d} min" if minutes % 60 else f"about {minutes // 60} h"
+
+
+@register.filter
+def minutes_words(minutes):
+    """Minutes as a person says them (see :func:`duration_words`)."""
+    try:
+        return duration_words(float(minutes) * 60.0)
+    except (TypeError, ValueError):
+        return ""

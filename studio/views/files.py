@@ -1,7 +1,9 @@
 """Protected files: every file is served by a view that has checked its owner.
 
 Production can hand the transfer to the web server (``SENDFILE=x-accel-redirect`` for
-nginx, ``x-sendfile`` for Apache) so Django only checks permissions.
+nginx, ``x-sendfile`` for Apache) so Django only checks permissions. ``x-sendfile`` names a
+file on this machine's disk, so it is used only for storage that has one; files in other
+storage (S3) are streamed by Django (``manage.py check`` warns about that setting).
 """
 
 import mimetypes
@@ -31,12 +33,13 @@ def serve_field(field, *, download_name: str | None = None, as_attachment: bool 
     name = field.name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     filename = download_name or PurePosixPath(name).name
-    if settings.SENDFILE in ("x-accel-redirect", "x-sendfile"):
+    local_path = _local_path(field) if settings.SENDFILE == "x-sendfile" else None
+    if settings.SENDFILE == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
-        if settings.SENDFILE == "x-accel-redirect":
-            response["X-Accel-Redirect"] = settings.SENDFILE_PREFIX.rstrip("/") + "/" + name
-        else:
-            response["X-Sendfile"] = field.path
+        response["X-Accel-Redirect"] = settings.SENDFILE_PREFIX.rstrip("/") + "/" + name
+    elif local_path:
+        response = HttpResponse(content_type=content_type)
+        response["X-Sendfile"] = local_path
     else:
         try:
             handle = field.open("rb")
@@ -49,3 +52,11 @@ def serve_field(field, *, download_name: str | None = None, as_attachment: bool 
     # Stored files are only ever pictures: an SVG must not run scripts on our origin.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
     return response
+
+
+def _local_path(field) -> str | None:
+    """The file's path on this machine, or None for storage without one (S3)."""
+    try:
+        return field.path
+    except NotImplementedError:
+        return None

@@ -5,10 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from studio import generation_jobs, jobqueue, lesson_pdf
-from studio.forms import GenerationForm
-from studio.lessons import generation_field, lesson_context
+from studio.forms import GenerationForm, LevelForm
+from studio.lessons import generation_field, lesson_context, level_choices
 from studio.models import Generation, Job, StyleImage
-from studio.models.paints import choose_paint_set
 from studio.views.files import download_name, serve_field
 from studio.views.projects import owned_project
 
@@ -25,11 +24,11 @@ def generation_create(request, pk):
     form = GenerationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            generation = generation_jobs.start_generation(project, **form.generation_parameters())
+            generation = generation_jobs.start_generation(
+                project, paint_set=form.cleaned_data["paint_set"], **form.generation_parameters())
         except jobqueue.Refused as refusal:  # the 2-painting limit or the queue down: nothing saved
             form.add_error(None, str(refusal))
         else:
-            choose_paint_set(generation, form.cleaned_data["paint_set"])
             return redirect(generation)
     presets = [
         {"value": value, "label": label, "description": generation_jobs.preset_description(value),
@@ -37,7 +36,9 @@ def generation_create(request, pk):
         for value, label in Generation.Preset.choices
     ]
     styles = StyleImage.objects.active()
-    return render(request, "studio/generation_form.html", {"project": project, "form": form, "presets": presets, "styles": styles})
+    return render(request, "studio/generation_form.html", {
+        "project": project, "form": form, "presets": presets, "styles": styles, "levels": level_choices("40x30cm"),
+    })
 
 
 def generation_detail(request, pk):
@@ -70,6 +71,23 @@ def generation_retry(request, pk):
     return redirect(generation)
 
 
+@require_POST
+def generation_replan(request, pk):
+    """Plan the lesson of a finished painting again at another level (the painting stays)."""
+    generation = owned_generation(request, pk)
+    form = LevelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a lesson level: beginner, intermediate or detailed.")
+        return redirect(generation)
+    try:
+        generation_jobs.replan_generation(generation, form.cleaned_data["level"])
+    except jobqueue.Refused as refusal:  # still running, no painting yet, the limit, the queue down
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Planning the lesson again at the {generation.get_level_display().lower()} level.")
+    return redirect(generation)
+
+
 def generation_delete(request, pk):
     generation = owned_generation(request, pk)
     if request.method == "POST":
@@ -97,13 +115,22 @@ def lesson_print(request, pk):
 
 
 def lesson_pdf_download(request, pk):
-    """The lesson plan as a PDF (``?paper=a4`` or ``letter``), rendered once per paper size."""
+    """The lesson plan as a PDF (``?paper=a4`` or ``letter``), served once a worker has
+    rendered it; until then a page that reloads itself while it is being made (a POST asks
+    again after a failed render)."""
     generation = owned_generation(request, pk)
     if generation.job.status != Job.Status.SUCCEEDED:
         raise Http404("The lesson plan is ready once the painting has succeeded.")
     paper = lesson_pdf.paper_from(request.GET.get("paper"))
-    name = download_name(f"lesson {generation.project.title}", f"{paper}.pdf")
-    return serve_field(lesson_pdf.stored_pdf(generation, paper), download_name=name, as_attachment=True)
+    stored = lesson_pdf.stored_pdf(generation, paper)
+    if stored:
+        name = download_name(f"lesson {generation.project.title}", f"{paper}.pdf")
+        return serve_field(stored, download_name=name, as_attachment=True)
+    state = (lesson_pdf.retry_pdf if request.method == "POST" else lesson_pdf.request_pdf)(generation, paper)
+    if request.method == "POST":
+        return redirect(request.get_full_path())
+    return render(request, "studio/lesson_pdf_wait.html", {"generation": generation, "paper": paper, "state": state},
+                  status={"rendering": 202, "failed": 200, "queue-down": 503}[state])
 
 
 def compare(request, pk):

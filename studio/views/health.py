@@ -9,7 +9,12 @@ from studio.jobqueue import live_worker_count
 @login_not_required
 @never_cache
 def healthz(request):
-    """``{"database": "ok", "redis": "ok", "workers": N}``; 503 naming the part that fails."""
+    """``{"database": "ok", "redis": "ok", "workers": N}``; 503 naming the part that fails.
+
+    ``workers`` counts the workers that heartbeated within two heartbeats (a killed worker
+    stays registered in RQ for minutes); after a Redis restart they register again as they
+    heartbeat, so the count recovers by itself.
+    """
     body, healthy = {}, True
     try:
         with connection.cursor() as cursor:

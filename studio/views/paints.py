@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from studio import lesson_pdf
 from studio.models import Generation
-from studio.models.paints import PaintSet, choose_paint_set, default_paints_json
+from studio.models.paints import PaintSet, choose_paint_set, default_paints_json, refresh_recipes_of
 from studio.paint_set_forms import PaintSetChoiceForm, PaintSetForm
 from studio.views.generations import owned_generation
 
@@ -40,8 +40,9 @@ def paint_set_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            # Lessons mixing with this set show new recipes on their next view; their
-            # stored PDFs would still print the old ones.
+            # Lessons mixing with this set get new recipes now (a page view computes none);
+            # their stored PDFs would still print the old ones.
+            refresh_recipes_of(paint_set)
             lesson_pdf.forget_pdfs(Generation.objects.filter(mixing__paint_set=paint_set))
         messages.success(request, f"Paint set “{paint_set.name}” saved.")
         return redirect("studio:paint-set-list")

@@ -13,6 +13,8 @@ from tests.studio.conftest import (  # noqa: F401  (fixtures shared with the stu
     _isolated_media_and_redis,
     alice,
     bob,
+    collected_static,
+    make_painted,
     make_project,
     make_user,
     redis_server,

@@ -1,35 +1,130 @@
-"""A user watches their painting being painted and follows it brush by brush (tiny size)."""
+"""A painter follows a lesson one mix at a time: the paint-along page by keyboard, "done"
+kept across a reload, projector mode, the time-lapse player, and a print page where
+nothing overlaps (lessons made by the worker's code on a stored painting)."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_studio_browser import new_project, start_painting, watch_progress
+PASSWORD = "a-good-passphrase-42"
 
 
-def loaded(locator) -> bool:
-    locator.scroll_into_view_if_needed()
-    expect(locator).to_have_js_property("complete", True)
-    return locator.evaluate("img => img.naturalWidth") > 0
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/projects/")
 
 
-def test_a_finished_painting_shows_its_timelapse_and_plan_steps(page, sign_up, shared_data, worker_process,
-                                                                styles, tmp_path):
-    sign_up("planner")
-    new_project(page, shared_data)
-    start_painting(page, preset="Quick preview", size="96")  # 96 px on 40 cm: two brushes
-    watch_progress(page)
-    expect(page.locator("#plan-timelapse")).to_be_attached(timeout=60_000)
+@pytest.fixture
+def lesson(alice, make_painted):
+    return make_painted(alice, level="beginner", size=(200, 150))
 
-    assert loaded(page.locator("#plan-timelapse"))
-    steps = page.locator(".plan-step")
-    assert steps.count() >= 2
-    expect(steps.first.locator(".plan-brush")).to_have_text(re.compile(r"\d+ mm brush · \d+ strokes"))
-    for i in range(steps.count()):
-        assert loaded(steps.nth(i).locator(".stroke-map img"))
-    page.screenshot(path=str(tmp_path / "plan-steps.png"), full_page=True)
 
-    page.get_by_role("link", name="Print the lesson plan").click()
-    assert loaded(page.locator("#plan-timelapse"))
-    assert page.locator(".plan-step .stroke-map img").count() == steps.count()
-    page.screenshot(path=str(tmp_path / "plan-print.png"), full_page=True)
+def test_paint_along_one_mix_at_a_time_by_keyboard_and_done_survives_a_reload(page, lesson, tmp_path):
+    substeps = lesson.lesson_substeps()
+    log_in(page, "alice")
+    page.goto(f"/generations/{lesson.pk}/paint-along/")
+    position = page.locator("[data-position]")
+    picture = page.locator("[data-picture]")
+    expect(position).to_have_text("1")
+    page.keyboard.press("ArrowRight")
+    expect(position).to_have_text("2")
+    expect(picture).to_have_attribute("src", re.compile(re.escape(substeps[1]["image"]) + "$"))
+    expect(page.locator(f'[data-substep="{substeps[1]["key"]}"]')).to_be_visible()
+    expect(page.locator(f'[data-substep="{substeps[0]["key"]}"]')).to_be_hidden()
+    page.keyboard.press("ArrowLeft")
+    expect(position).to_have_text("1")
+    page.keyboard.press("d")  # done: on to the next mix
+    expect(position).to_have_text("2")
+    expect(page.locator("[data-done-count]")).to_have_text("1")
+    page.screenshot(path=str(tmp_path / "paint-along-desktop.png"))
+
+    page.goto(f"/generations/{lesson.pk}/paint-along/")  # a return visit resumes where it was left
+    expect(position).to_have_text("2")
+    expect(page.locator("[data-done-count]")).to_have_text("1")
+    page.get_by_role("link", name="← Previous").click()
+    expect(page.get_by_role("button", name=re.compile("Done ✓"))).to_be_visible()  # the first is marked done
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "paint-along-phone.png"))
+
+
+def test_projector_mode_shows_only_the_current_mix_as_outlines_on_black(page, lesson):
+    substeps = lesson.lesson_substeps()
+    log_in(page, "alice")
+    page.goto(f"/generations/{lesson.pk}/paint-along/")
+    page.get_by_role("button", name="Projector mode").click()
+    overlay = page.locator("[data-projector]")
+    expect(overlay).to_be_visible()
+    svg = overlay.locator("svg")
+    expect(svg.locator("path, circle")).not_to_have_count(0)
+    colours = svg.evaluate("""s => [...s.querySelectorAll('*')].flatMap(e => ['fill', 'stroke']
+        .map(a => e.getAttribute(a)).filter(v => v))""")
+    assert set(colours) <= {"#fff", "#000", "none", "#555"}  # outlines and arrows only, no painting
+    assert svg.evaluate("s => s.querySelectorAll('image').length") == 0
+    inner = svg.evaluate("s => s.querySelectorAll('g[stroke=\"#000\"] > *').length")
+    assert inner == substeps[0]["strokes"]  # one outline per stroke of this mix
+    transform = svg.locator("g[transform]").get_attribute("transform")
+    page.get_by_role("button", name="Larger").click()
+    page.get_by_role("button", name="Move right").click()
+    assert svg.locator("g[transform]").get_attribute("transform") != transform  # lined up with the canvas
+    page.keyboard.press("ArrowRight")
+    expect(overlay.locator("[data-projector-label]")).to_contain_text(f"mix {substeps[1]['color']}")
+    page.keyboard.press("Escape")
+    expect(overlay).to_be_hidden()
+
+
+def test_another_user_gets_404_on_the_paint_along_page(page, lesson, make_user):
+    make_user("mallory")
+    log_in(page, "mallory")
+    response = page.goto(f"/generations/{lesson.pk}/paint-along/")
+    assert response.status == 404
+
+
+def test_the_timelapse_plays_pauses_and_scrubs(page, lesson):
+    log_in(page, "alice")
+    page.goto(f"/generations/{lesson.pk}/")
+    player = page.locator(".timelapse-player")
+    player.scroll_into_view_if_needed()
+    expect(player.locator("[data-scrub]")).to_be_visible()
+    width = player.locator("canvas").evaluate("c => Math.max(c.width, c.height)")
+    assert width >= 512
+    strokes = lesson.lesson["plan"]["strokes"]
+    expect(player.locator("[data-count]")).to_have_text(re.compile(f"stroke {strokes} of {strokes}"))
+    player.locator("[data-scrub]").fill("3")
+    expect(player.locator("[data-count]")).to_have_text(re.compile(f"stroke 3 of {strokes}"))
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(400)
+    player.get_by_role("button", name="Pause").click()
+    played = int(re.search(r"stroke (\d+)", player.locator("[data-count]").inner_text()).group(1))
+    assert 3 < played <= strokes
+
+
+def test_the_print_page_has_no_overlapping_boxes(page, lesson, tmp_path):
+    log_in(page, "alice")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    page.goto(f"/generations/{lesson.pk}/lesson/")
+    for img in page.locator("img").all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    overlaps = page.evaluate("""() => {
+        const leaves = [...document.querySelectorAll('main img, main p, main h1, main h2, main h3, main h4, main li > span, main figcaption, main td')]
+            .filter(e => e.getClientRects().length && e.offsetParent !== null);
+        const boxes = leaves.map(e => [e, e.getBoundingClientRect()]);
+        const out = [];
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const [a, ra] = boxes[i], [b, rb] = boxes[j];
+            if (a.contains(b) || b.contains(a)) continue;
+            const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+            const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+            if (w > 1 && h > 1) out.push(a.tagName + '.' + a.className + ' / ' + b.tagName + '.' + b.className);
+        }
+        return out; }""")
+    page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
+    assert overlaps == []

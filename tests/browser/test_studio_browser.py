@@ -33,7 +33,8 @@ def start_painting(page, preset="Quick preview", size="64"):
 
 
 def watch_progress(page, timeout=180):
-    """Record the progress bar's values until the page reloads with a final state."""
+    """Record the progress bar's values until the page reloads with a final state; once a
+    preview shows, the grey "first preview appears…" box must be gone."""
     seen = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -42,6 +43,10 @@ def watch_progress(page, timeout=180):
             break
         try:
             seen.append(int(bar.get_attribute("aria-valuenow", timeout=1000)))
+            if page.locator("img[data-preview]").is_visible():
+                assert page.locator("[data-preview-placeholder]").is_hidden(), "the placeholder stays under the preview"
+        except AssertionError:
+            raise
         except Exception:
             pass  # the page is reloading
         page.wait_for_timeout(300)
@@ -68,7 +73,7 @@ def test_from_sign_up_to_a_printed_lesson_plan(page, sign_up, shared_data, worke
     page.get_by_role("link", name="Print the lesson plan").click()
     expect(page.get_by_role("heading", name="Lesson plan: Puppy")).to_be_visible()
     assert page.locator(".site-header").count() == 0
-    with page.expect_download() as download:
+    with page.expect_download(timeout=90_000) as download:  # a worker renders it; the page reloads until then
         page.get_by_role("link", name="Download PDF (A4)").click()
     assert download.value.suggested_filename.endswith(".pdf")
     page.emulate_media(media="print")

@@ -88,11 +88,37 @@ def run_worker_burst(queues=("default",)) -> None:
     SimpleWorker(queue_objs, connection=connection).work(burst=True)
 
 
+def download_pdf(client, generation, paper: str = "a4"):
+    """Download the lesson PDF as a user does: the first request has a worker render it
+    (a page that reloads itself meanwhile), the next one gets the stored file."""
+    from django.urls import reverse
+
+    url = reverse("studio:lesson-pdf", args=[generation.pk]) + f"?paper={paper}"
+    response = client.get(url)
+    if response.status_code == 202:
+        assert b"The PDF is being made" in response.content
+        run_worker_burst(("default",))
+        response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf", response.status_code
+    return response
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """``collectstatic`` once, as ./run does: workers render the lesson PDF with the
+    production static storage (hashed names from its manifest)."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+                   env=dict(os.environ, STATIC_ROOT=str(root)), timeout=300)
+    return root
+
+
 @pytest.fixture
-def worker_process(settings, redis_server, live_server):
+def worker_process(settings, redis_server, live_server, collected_static):
     """A real ``manage.py rqworker`` process on the test database, for browser tests."""
     env = dict(os.environ)
     env.update(
+        STATIC_ROOT=str(collected_static),
         REDIS_URL=redis_server.url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DATABASE_URL=database_url(),  # the same database as this run: SQLite or PostgreSQL
@@ -156,9 +182,10 @@ def generation_files(generation) -> list[str]:
         return []
 
 
-def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),)):
+def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),), recipes=False):
     """Store a small lesson on ``generation`` as the worker does, without running one:
-    the lesson's data in ``Generation.lesson``, the step pictures as lesson files."""
+    the lesson's data in ``Generation.lesson``, the step pictures as lesson files and,
+    with ``recipes``, the mixing recipes of its palette (the default set unless chosen)."""
     from django.core.files.base import ContentFile
 
     from studio.models import LessonFile
@@ -180,4 +207,48 @@ def give_lesson(generation, palette=("#010203",), steps=((1, (1,)),)):
     generation.lesson = {"canvas": {"width": 40, "height": 30, "unit": "cm", "fit": "cover"},
                          "palette": {"colors": colors}, "steps": entries, "values": []}
     generation.save(update_fields=["lesson"])
+    if recipes:
+        from studio.models import GenerationMixing
+
+        mixing, _ = GenerationMixing.objects.get_or_create(generation=generation)
+        mixing.refresh(generation.lesson_palette())
     return generation
+
+
+def painting_bytes(size=(128, 96)) -> bytes:
+    """A small colourful 'painting' (PNG): a few shapes on a gradient, so a lesson has masses."""
+    import numpy as np
+
+    height, width = size[1], size[0]
+    yy, xx = np.mgrid[0:height, 0:width] / max(height, width)
+    picture = np.stack([0.25 + 0.6 * xx, 0.35 + 0.4 * yy, 0.7 - 0.45 * xx], axis=2)
+    picture[(yy - 0.35) ** 2 + (xx - 0.55) ** 2 < 0.03] = (0.92, 0.78, 0.2)
+    picture[yy > 0.6] *= 0.55
+    buffer = io.BytesIO()
+    Image.fromarray((picture * 255).astype("uint8")).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_painted(make_project, styles):
+    """A finished generation whose lesson the worker's own code made, in this process and
+    without style transfer (the painting is stored first, as after a transfer)."""
+    from django.core.files.base import ContentFile
+
+    from studio import generation_jobs
+    from studio.models import Generation, Job
+
+    def make(owner, level="beginner", size=(128, 96), canvas="40x30cm"):
+        project = make_project(owner, title="Painted")
+        job = Job.objects.create(owner=owner, project=project, kind="generation", queue="transfer")
+        generation = Generation(project=project, job=job, style=styles[0], level=level, canvas=canvas,
+                                palette_colors=8, output_size=max(size), preset="quick")
+        generation.result.save("painting.png", ContentFile(painting_bytes(size), name="painting.png"), save=False)
+        generation.save()
+        generation_jobs.run_generation(str(job.pk), str(generation.pk))
+        job.refresh_from_db()
+        assert job.status == Job.Status.SUCCEEDED, job.message
+        generation.refresh_from_db()
+        return generation
+
+    return make

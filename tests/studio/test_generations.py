@@ -8,7 +8,7 @@ from django.urls import reverse
 from studio import generation_jobs
 from studio.models import Generation, Job, LessonFile, StyleImage
 from studio.styles import install_default_styles
-from tests.studio.conftest import SMALL_STYLE, image_bytes, run_worker_burst, upload
+from tests.studio.conftest import SMALL_STYLE, download_pdf, image_bytes, run_worker_burst, upload
 
 TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 
@@ -102,8 +102,9 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     steps = generation.lesson_steps()
     assert steps and all(step.instruction and step.colors for step in steps)
     stored = set(LessonFile.objects.filter(generation=generation).values_list("name", flat=True))
-    assert {"palette.svg", "sheet.svg", "grid.png", steps[0].image_name, steps[0].mask_name} <= stored
-    assert not stored & (generation_jobs.NOT_STORED | {"lesson.json"})  # nothing no page shows, no copy
+    assert {"palette.svg", "sheet.svg", "grid.png", steps[0].image_name} <= stored
+    assert {sub["image"] for sub in generation.lesson_substeps()} <= stored  # where to paint each mix
+    assert not stored & (generation_jobs.NOT_STORED | {"lesson.json", steps[0].mask_name})  # nothing no page shows
 
     page = alice_client.get(generation.get_absolute_url()).content.decode()
     assert colours[0].hex in page and steps[0].instruction[:30] in page
@@ -116,8 +117,8 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
     assert printable.status_code == 200 and "css/print.css" in printed
     assert 'class="site-header' not in printed  # no navigation chrome
     assert all(f'id="{section}"' in printed for section in ("palette", "steps", "sheet", "values", "grid"))
-    pdf = alice_client.get(reverse("studio:lesson-pdf", args=[generation.pk]))
-    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    pdf = download_pdf(alice_client, generation)
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     status = alice_client.get(reverse("studio:generation-status", args=[generation.pk])).json()
     assert status["status"] == "succeeded" and status["progress"] == 1.0
 
@@ -180,3 +181,65 @@ def test_runs_longer_than_the_queue_allows_are_refused(alice_client, project, st
     )
     assert response.status_code == 200 and not Generation.objects.exists()
     assert "over its 1 h limit" in response.content.decode()
+
+
+# --- How a job ends: the user's mistake, a bug, a worker without weights. ----------------------
+
+def rq_status(generation) -> str:
+    import django_rq
+    from rq.job import Job as RQJob
+
+    return RQJob.fetch(generation.job.rq_job_id, connection=django_rq.get_connection("transfer")).get_status()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_users_mistake_is_shown_as_it_is_and_not_logged_as_an_error(alice, make_project, styles, caplog):
+    project = make_project(alice, size=(512, 64))  # a strip: at 64 px its short side would be 8 px
+    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    run_worker_burst(("transfer",))
+    generation.job.refresh_from_db()
+    assert generation.job.status == Job.Status.FAILED
+    assert "the short side must be at least 32 px: use a larger size" in generation.job.message
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") and r.name.startswith("studio")]
+    assert rq_status(generation) == "finished"  # the job did its job: it told the user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bug_is_logged_with_its_traceback_failed_in_rq_and_not_blamed_on_the_user(alice, project, styles,
+                                                                                     monkeypatch, caplog):
+    import engine.lesson.build
+
+    def broken(*args, **kwargs):
+        raise ValueError("an engine bug: index 7 out of range")
+
+    monkeypatch.setattr(engine.lesson.build, "build_lesson", broken)
+    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    run_worker_burst(("transfer",))
+    generation.job.refresh_from_db()
+    assert generation.job.status == Job.Status.FAILED
+    assert "An error on our side stopped this job (ValueError)" in generation.job.message
+    assert "index 7" not in generation.job.message
+    logged = [r for r in caplog.records if r.name == "studio.job_runs" and r.levelname == "ERROR"]
+    assert logged and logged[0].exc_info and "index 7" in str(logged[0].exc_info[1])
+    assert rq_status(generation) == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_without_weights_fails_loudly_instead_of_painting_randomly(alice, project, styles, monkeypatch,
+                                                                            caplog):
+    import engine.transfer.vgg
+    from engine.transfer.weights import WeightsUnavailableError
+
+    def no_weights(weights=None):
+        raise WeightsUnavailableError("The ImageNet VGG19 weights are not installed. (the fix)")
+
+    monkeypatch.setenv("PAINTING_VGG19_WEIGHTS", "imagenet")
+    monkeypatch.setattr(engine.transfer.vgg, "get_feature_extractor", no_weights)
+    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    run_worker_burst(("transfer",))
+    generation.refresh_from_db()
+    generation.job.refresh_from_db()
+    assert generation.job.status == Job.Status.FAILED and generation.job.message == generation_jobs.WEIGHTS_MISSING
+    assert not generation.result and not generation.demo_quality
+    assert any(r.exc_info for r in caplog.records if r.name == "studio.job_runs" and r.levelname == "ERROR")
+    assert rq_status(generation) == "failed"

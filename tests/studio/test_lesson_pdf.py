@@ -1,9 +1,11 @@
 """The lesson PDF under the settings ./run uses: DEBUG off, hashed static files after collectstatic.
 
-A real painting and lesson are made by the worker code; the PDF is then downloaded as a
-user would and checked for what broke in production: stylesheets and the photo loaded
-(WeasyPrint logs an error and goes on without them), fonts for every script of the
-title, nothing past the right margin, headings on the same page as what follows them.
+A real lesson is made by the worker code (on a stored painting: the style transfer is
+tested elsewhere); the PDF is then downloaded as a user would and checked for what broke
+in production: stylesheets and the photo loaded (WeasyPrint logs an error and goes on
+without them), fonts for every script of the title, nothing past the right margin,
+headings on the same page as what follows them, every where-to-paint picture at least
+12 cm wide, no page left half empty but where a section ends.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from studio import generation_jobs, lesson_pdf
-from studio.models import Job, LessonFile
-from tests.studio.conftest import run_worker_burst
+from studio import lesson_pdf
+from studio.models import Generation, LessonFile
+from tests.studio.conftest import download_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TINY = {"preset": "quick", "output_size": 200, "style_strength": 1.0, "palette_colors": 16, "canvas": "40x30cm", "seed": 3}
 TITLE = "港の朝 Harbour 🎨 морнинг"  # Japanese/Chinese, Latin, emoji, Cyrillic
 
 
@@ -40,15 +41,13 @@ def production_static(settings, tmp_path):
 
 
 @pytest.fixture
-def painted(alice, make_project, styles, monkeypatch):
-    """A succeeded generation made by the worker's own code, with a title in several scripts
-    (random weights: the demo-quality notice must be printed too)."""
-    monkeypatch.setenv("PAINTING_VGG19_WEIGHTS", "random")
-    project = make_project(alice, title=TITLE, size=(200, 150))
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
-    run_worker_burst(("transfer",))
-    generation.job.refresh_from_db()
-    assert generation.job.status == Job.Status.SUCCEEDED, generation.job.message
+def painted(alice, make_painted):
+    """A succeeded generation whose lesson the worker's code made, with a title in several
+    scripts, marked as painted with random weights (the demo-quality notice must print too)."""
+    generation = make_painted(alice, level="beginner", size=(200, 150))
+    generation.project.title = TITLE
+    generation.project.save()
+    Generation.objects.filter(pk=generation.pk).update(demo_quality=True, weights_used="random:3")
     generation.refresh_from_db()
     return generation
 
@@ -58,8 +57,7 @@ def weasyprint_errors(caplog) -> list[str]:
 
 
 def download(client, generation, paper) -> bytes:
-    response = client.get(reverse("studio:lesson-pdf", args=[generation.pk]) + f"?paper={paper}")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = download_pdf(client, generation, paper)
     assert "attachment" in response["Content-Disposition"]
     return b"".join(response.streaming_content)
 
@@ -77,7 +75,9 @@ def test_the_pdf_has_its_stylesheets_photo_and_fonts_under_production_settings(
 
         reader = PdfReader(io.BytesIO(pdf))
         assert abs(float(reader.pages[0].mediabox.width) - width) < 1
-        assert 6 <= len(reader.pages) <= 12, len(reader.pages)  # about one page per section
+        # A few pages for the sections, then two sub-steps (one mix each) to a page.
+        substeps = len(painted.lesson_substeps())
+        assert 5 + substeps / 2 <= len(reader.pages) <= 8 + substeps / 2 + len(painted.lesson["steps"]), len(reader.pages)
 
         fonts, image_sizes = set(), set()
         for page in reader.pages:
@@ -88,7 +88,7 @@ def test_the_pdf_has_its_stylesheets_photo_and_fonts_under_production_settings(
                 xobject = xobject.get_object()
                 if xobject.get("/Subtype") == "/Image":
                     image_sizes.add((int(xobject["/Width"]), int(xobject["/Height"])))
-        assert (200, 150) in image_sizes, image_sizes  # the photo itself, not its alt text
+        assert (320, 240) in image_sizes, image_sizes  # the photo itself, not its alt text
         assert any("DejaVuSans" in f for f in fonts) and not any("Serif" in f for f in fonts), fonts
         assert any("NotoSansCJK" in f for f in fonts), fonts  # 港の朝 are glyphs, not empty boxes
         assert any("Emoji" in f for f in fonts), fonts
@@ -99,9 +99,46 @@ def test_the_pdf_has_its_stylesheets_photo_and_fonts_under_production_settings(
         assert "~/.keras" not in text  # the administrator's fix is not printed for painters
 
 
-def test_nothing_crosses_the_right_margin_and_headings_stay_with_their_content(production_static, painted):
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
+def test_nothing_crosses_the_right_margin_and_headings_stay_with_their_content(production_static, alice, make_painted,
+                                                                               shape):
+    painted = make_painted(alice, level="beginner", size=(200, 150) if shape == "landscape" else (150, 200))
     for paper in ("a4", "letter"):
-        assert_fits_its_pages(lesson_pdf.render_document(painted, paper))
+        document = lesson_pdf.render_document(painted, paper)
+        assert_fits_its_pages(document)
+        assert_pictures_read_on_paper(document, len(painted.lesson_substeps()))
+        assert_no_page_left_half_empty(document)
+
+
+MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+
+
+def assert_pictures_read_on_paper(document, substeps: int) -> None:
+    """Every where-to-paint picture is printed at least 12 cm wide."""
+    widths = [box.width * MM_PER_PX for page in document.pages for box in page._page_box.descendants()
+              if getattr(box, "element_tag", None) == "img" and "substeps/" in (box.element.get("src") or "")]
+    assert len(widths) == substeps and min(widths) >= 120, widths
+
+
+def assert_no_page_left_half_empty(document) -> None:
+    """Content reaches at least half of every page, except the last page of a section
+    that the next one follows on a page of its own (the palette, the steps, the sheet)."""
+    own_page = {"palette", "steps", "sheet"}
+    first_section = []
+    for page in document.pages:
+        ids = [box.element.get("id") for box in page._page_box.descendants()
+               if getattr(box, "element_tag", None) == "section" and box.element.get("id")]
+        first_section.append(ids[0] if ids else None)
+    for number, page in enumerate(document.pages[:-1]):
+        if first_section[number + 1] in own_page:
+            continue
+        box = page._page_box
+        top = box.content_box_y()
+        bottom = max((child.position_y + child.margin_height() for child in box.descendants()
+                      if hasattr(child, "margin_height") and getattr(child, "element_tag", None) in ("img", "p", "li")),
+                     default=top)
+        assert bottom - top >= 0.5 * box.height, (
+            f"page {number + 1} of {len(document.pages)} is more than half empty (sections: {first_section})")
 
 
 def assert_fits_its_pages(document) -> None:
@@ -114,7 +151,7 @@ def assert_fits_its_pages(document) -> None:
             if child is box or not hasattr(child, "margin_width") or type(child).__name__ == "MarginBox":
                 continue
             assert child.position_x + child.margin_width() <= right + 0.5, (
-                f"page {number}: <{child.element_tag}> ends at {child.position_x + child.margin_width():.0f} pt,"
+                f"page {number}: <{child.element_tag}> {getattr(child, 'text', '')!r} {child.element.get('class') if hasattr(child, 'element') else ''} ends at {child.position_x + child.margin_width():.0f} pt,"
                 f" the margin is at {right:.0f} pt"
             )
             tag = getattr(child, "element_tag", None)
@@ -139,7 +176,7 @@ def test_each_paper_size_is_rendered_once_kept_and_named_safely(production_stati
     assert not LessonFile.objects.filter(generation=painted, name="lesson-letter.pdf").exists()
 
     # Its name keeps letters, digits, spaces and dashes only (no emoji, slashes or quotes).
-    response = alice_client.get(reverse("studio:lesson-pdf", args=[painted.pk]) + "?paper=letter")
+    response = download_pdf(alice_client, painted, "letter")
     name = unquote(response["Content-Disposition"].split("filename*=utf-8''")[-1])
     assert name == "lesson 港の朝 Harbour морнинг-letter.pdf"
 
@@ -147,3 +184,14 @@ def test_each_paper_size_is_rendered_once_kept_and_named_safely(production_stati
     alice_client.post(reverse("studio:project-rename", args=[painted.project.pk]), {"title": "Evening"})
     assert not LessonFile.objects.filter(generation=painted, name__startswith="lesson-").exists()
     assert download(alice_client, painted, "a4").startswith(b"%PDF")
+
+    # A render under way when the lesson changes (here: renamed meanwhile) stores nothing stale.
+    def render_while_renamed(generation, paper="a4"):
+        type(painted.project).objects.filter(pk=painted.project.pk).update(title="Renamed meanwhile")
+        return b"%PDF-1.7 old title"
+
+    lesson_pdf.forget_pdfs([painted])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lesson_pdf, "render_pdf", render_while_renamed)
+        lesson_pdf.render_pdf_job(str(painted.pk), "a4")
+    assert not LessonFile.objects.filter(generation=painted, name="lesson-a4.pdf").exists()

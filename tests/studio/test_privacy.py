@@ -66,6 +66,9 @@ OBJECT_ARGUMENTS = {
     "lesson-pdf": "generation",
     "generation-file": ("generation", ["result", "step-01.png", "step-01-mask.png", "lesson.html"]),
     "generation-paint-set": "generation",
+    "generation-replan": "generation",
+    "paint-along": "generation",
+    "paint-along-mark": "generation",
     "paint-set-edit": "paint_set",
     "paint-set-delete": "paint_set",
 }

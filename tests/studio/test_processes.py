@@ -1,5 +1,10 @@
-"""No process is left behind: a killed worker's work-horse, ./run's children after Ctrl-C,
-and ./run's embedded redis-server comes back on its own port. Real processes throughout."""
+"""Installs and their processes: two checkouts side by side each with their own Redis,
+workers and gunicorn control socket; Ctrl-C on ./run's `serve` leaves no process behind;
+its embedded redis-server comes back on its own socket. Real processes throughout.
+
+(A worker killed with SIGKILL takes its work-horse with it: tests/studio/test_faults.py
+checks that in every trial that kills one.)
+"""
 
 import os
 import signal
@@ -10,11 +15,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-import django_rq
 import pytest
+import redis
+from rq.job import Job as RQJob
+from rq.worker import Worker
 
-from studio.embedded_redis import EmbeddedRedis
-from tests.conftest import database_url
+from studio import thumbnail_jobs
+from studio.embedded_redis import EmbeddedRedis, socket_url
+from studio.models import Job
+from tests.conftest import database_url, using_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,34 +62,8 @@ def wait_for(condition, timeout: float, what: str):
         value = condition()
         if value:
             return value
-        time.sleep(0.1)
+        time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def environment(redis_url: str, **extra) -> dict:
-    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=database_url(), PAINTING_VGG19_WEIGHTS="random")
-    env.update(extra)
-    return env
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_with_sigkill_takes_its_work_horse_with_it(redis_server):
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "default"],
-        cwd=ROOT, env=environment(redis_server.url), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        # A job that runs for two minutes unless its process is ended.
-        django_rq.get_queue("default", commit_mode="auto").enqueue("time.sleep", 120)
-        horse = wait_for(lambda: children(worker.pid), 60, "the worker to fork a work-horse")[0]
-        worker.kill()  # SIGKILL: the worker gets no chance to stop its horse itself
-        worker.wait()
-        wait_for(lambda: not alive(horse), 10, f"the work-horse {horse} to end with its worker")
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
 
 
 def _free_port() -> int:
@@ -89,93 +72,93 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_ctrl_c_on_serve_leaves_no_process_behind(redis_server, tmp_path):
-    port = _free_port()
-    serve = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "1"],
-        cwd=ROOT, env=environment(redis_server.url, VAR_DIR=str(tmp_path), MEDIA_ROOT=str(tmp_path / "media")),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+def health(port: int) -> dict | None:
+    import json
+
     try:
-        def web_answers():
-            try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
-            except OSError:
-                return False
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return json.loads(response.read())
+    except OSError:
+        return None
 
-        wait_for(web_answers, 90, "the web server and a worker")
-        django_rq.get_queue("default", commit_mode="auto").enqueue("time.sleep", 120)  # busy worker
-        def horse_running():
-            workers = [pid for pid in children(serve.pid) if b"rqworker" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-            return workers and children(workers[0])
 
-        wait_for(horse_running, 60, "a work-horse under the worker")
-        started = descendants(serve.pid)
-        serve.send_signal(signal.SIGINT)  # Ctrl-C
-        serve.wait(timeout=60)
-        wait_for(lambda: not any(alive(pid) for pid in started), 10, "every process serve started to end")
+def serve(var: Path, media: Path) -> tuple[subprocess.Popen, int]:
+    """``./run``'s last step for a checkout whose var/ is ``var``: no REDIS_URL, its own Redis."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(VAR_DIR=str(var), MEDIA_ROOT=str(media), DATABASE_URL=database_url(), PAINTING_VGG19_WEIGHTS="random",
+               PAINTING_WORKER_HEARTBEAT_SECONDS="2")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return process, port
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(using_postgresql(), reason="installs do not depend on the database: run once, on SQLite")
+@pytest.mark.django_db(transaction=True)
+def test_two_installs_side_by_side_each_do_their_own_jobs_and_ctrl_c_leaves_nothing(
+    tmp_path, settings, alice, make_project
+):
+    installs = {name: tmp_path / name / "var" for name in ("first", "second")}
+    started = {name: serve(var, settings.MEDIA_ROOT) for name, var in installs.items()}
+    try:
+        for name, (process, port) in started.items():
+            # A web server, a Redis and two workers (paintings; short jobs) each, all live.
+            wait_for(lambda: (health(port) or {}).get("workers") == 2, 120, f"the {name} install to be up")
+        urls = {name: socket_url(var / "redis") for name, var in installs.items()}
+        assert len(set(urls.values())) == 2 and all((var / "redis" / "redis.sock").exists() for var in installs.values())
+        assert all((var / "run" / "gunicorn.ctl").exists() for var in installs.values())  # not ~/.gunicorn
+
+        jobs = {}
+        for name, url in urls.items():  # three thumbnails queued through each install's own Redis
+            settings.RQ_QUEUES = {queue: {**config, "URL": url} for queue, config in settings.RQ_QUEUES.items()}
+            jobs[name] = [thumbnail_jobs.start_thumbnail(make_project(alice, thumbnail=False)) for _ in range(3)]
+        every_job = [job for queued in jobs.values() for job in queued]
+        wait_for(lambda: all(Job.objects.get(pk=j.pk).status == Job.Status.SUCCEEDED for j in every_job), 60,
+                 "every thumbnail to be made")
+        for name, url in urls.items():
+            connection = redis.Redis.from_url(url)
+            own_workers = {worker.name for worker in Worker.all(connection=connection)}
+            assert len(own_workers) == 2
+            for job in jobs[name]:  # done by a worker of this install, known to this install's Redis only
+                assert RQJob.fetch(job.rq_job_id, connection=connection).worker_name in own_workers
+            for other in (j for other_name, queued in jobs.items() if other_name != name for j in queued):
+                assert not RQJob.exists(other.rq_job_id, connection=connection)
     finally:
-        if serve.poll() is None:
-            serve.kill()
-            serve.wait()
+        processes = {name: [process.pid, *descendants(process.pid)] for name, (process, _) in started.items()}
+        for process, _ in started.values():
+            process.send_signal(signal.SIGINT)  # Ctrl-C
+        for process, _ in started.values():
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    for name, pids in processes.items():
+        assert len(pids) >= 6, f"{name}: serve, gunicorn (2), two workers and redis-server: {pids}"
+        wait_for(lambda: not any(alive(pid) for pid in pids), 10, f"every process the {name} install started to end")
 
 
-def test_an_embedded_redis_that_dies_comes_back_on_the_same_port(tmp_path):
+def test_an_embedded_redis_that_dies_comes_back_on_the_same_socket(tmp_path):
     server = EmbeddedRedis(tmp_path / "redis").start()
     try:
-        port = server.port
+        url = server.url
         assert server.restart_if_dead() is False  # running: left alone
         server.process.kill()
         server.process.wait()
         assert not server.answers()
         assert server.restart_if_dead() is True
-        assert server.port == port and server.answers()
+        assert server.url == url and server.answers()
     finally:
         server.stop()
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_deleting_a_running_painting_stops_its_work_horse_at_once(alice_client, alice, make_project, styles, redis_server, settings):
-    from django.core.files.storage import default_storage
-    from django.urls import reverse
-    from rq.job import Job as RQJob
+def test_a_var_folder_too_deep_for_a_unix_socket_gets_one_of_its_own_elsewhere(tmp_path):
+    from studio.embedded_redis import MAX_SOCKET_PATH, socket_path
 
-    from studio import generation_jobs
-    from studio.models import Job
-    from studio.models.generations import generation_folder
-
-    project = make_project(alice, size=(320, 240))
-    generation = generation_jobs.start_generation(
-        project, style=styles[0], preset="standard", output_size=384, style_strength=1.0, palette_colors=6,
-        canvas="40x30cm", seed=1,
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "transfer"], cwd=ROOT, start_new_session=True,
-        env=environment(redis_server.url, MEDIA_ROOT=str(settings.MEDIA_ROOT)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        def painting():
-            job = Job.objects.get(pk=generation.job.pk)
-            return job.status == Job.Status.RUNNING and job.progress > 0
-        wait_for(painting, 120, "the painting to start")
-        horse = children(worker.pid)[0]
-        response = alice_client.post(reverse("studio:generation-delete", args=[generation.pk]))
-        assert response.status_code == 302
-        wait_for(lambda: not alive(horse), 10, "the work-horse to be stopped")
-        rq_job = RQJob.fetch(str(generation.job.pk), connection=django_rq.get_connection("transfer"))
-        wait_for(lambda: rq_job.get_status(refresh=True) == "stopped", 10, "RQ to record the stop")
-
-        def folder_empty():
-            try:
-                return default_storage.listdir(generation_folder(generation))[1] == []
-            except FileNotFoundError:
-                return True
-        wait_for(folder_empty, 10, "the generation's files to be removed")
-        assert worker.poll() is None  # the worker itself carries on
-    finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
+    deep, other = tmp_path / ("d" * 60) / ("e" * 60) / "redis", tmp_path / ("d" * 60) / ("f" * 60) / "redis"
+    assert socket_path(tmp_path / "redis") == tmp_path / "redis" / "redis.sock"
+    assert len(str(socket_path(deep))) <= MAX_SOCKET_PATH and socket_path(deep) == socket_path(deep)
+    assert socket_path(deep) != socket_path(other)

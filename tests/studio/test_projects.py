@@ -1,7 +1,8 @@
 """Project pages: list, create (with upload rules), detail, rename, delete."""
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 
 from studio.models import Job, Project
@@ -103,6 +104,35 @@ def test_sendfile_mode_hands_the_file_to_nginx(alice_client, settings):
     response = alice_client.get(reverse("studio:project-photo", args=[project.pk]))
     assert response["X-Accel-Redirect"] == "/protected-media/" + project.photo.name
     assert response.content == b""
+
+
+class NoLocalPaths(FileSystemStorage):
+    """Storage without file paths, as S3 is (its files are still readable here)."""
+
+    def path(self, name):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    def _open(self, name, mode="rb"):
+        return File(open(FileSystemStorage.path(self, name), mode))
+
+
+def test_x_sendfile_names_local_files_and_streams_the_rest(alice_client, settings):
+    from studio.checks import sendfile_needs_files_on_disk
+
+    create(alice_client)
+    project = Project.objects.get()
+    settings.SENDFILE = "x-sendfile"
+    url = reverse("studio:project-photo", args=[project.pk])
+    response = alice_client.get(url)
+    assert response["X-Sendfile"] == project.photo.path and response.content == b""
+    assert sendfile_needs_files_on_disk(None) == []
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "tests.studio.test_projects.NoLocalPaths", "OPTIONS": {"location": str(settings.MEDIA_ROOT)}}}
+    response = alice_client.get(url)  # no path to hand over: Django streams the file (no 500)
+    assert response.status_code == 200 and "X-Sendfile" not in response
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    assert [w.id for w in sendfile_needs_files_on_disk(None)] == ["studio.W001"]
 
 
 def test_titles_lose_control_and_bidi_override_characters(alice_client):

@@ -1,11 +1,18 @@
-"""Background jobs against a real Redis and a real RQ worker (burst mode)."""
+"""Background jobs against a real Redis and a real RQ worker (burst mode): runs, leases, reconcile."""
+
+import time
+import uuid
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
+from django.db import transaction
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from rq.job import Job as RQJob
+from rq.utils import utcformat
 
 import django_rq
 from studio import jobqueue, thumbnail_jobs
@@ -22,8 +29,8 @@ def test_thumbnail_job_runs_end_to_end(alice_client):
     assert response.status_code == 302
     job = Job.objects.get()
     assert job.status == Job.Status.QUEUED and job.queue == "default"
-    # Enqueued after commit, under the row's own id.
-    assert django_rq.get_queue("default").job_ids == [str(job.pk)]
+    # Enqueued after commit, as a run of its own (an RQ job id the row names).
+    assert job.rq_job_id and django_rq.get_queue("default").job_ids == [job.rq_job_id]
 
     run_worker_burst()
 
@@ -66,42 +73,60 @@ def test_a_job_that_fails_records_why(alice, make_project):
     assert "Could not make the thumbnail" in job.message
 
 
-def test_reconcile_marks_a_job_whose_worker_died_as_failed(alice, make_project):
-    """A worker killed hard leaves its job 'started' in RQ: the row must not stay running."""
-    project = make_project(alice)
-    job = thumbnail_jobs.start_thumbnail(project)
-    connection = django_rq.get_connection("default")
-    rq_job = RQJob.fetch(str(job.pk), connection=connection)
-    # What a killed worker leaves behind: the job started by a worker whose key has expired.
+def _running(job, lease_left: float, **fields):
+    """The row as a run that started 30 s ago leaves it, its lease ending ``lease_left`` s from now."""
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, started_at=now - timedelta(seconds=30), heartbeat_at=now - timedelta(seconds=1),
+        run_token=uuid.uuid4(), lease_expires_at=now + timedelta(seconds=lease_left), **fields,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_running_row_ends_only_when_its_lease_runs_out(alice, make_project):
+    """RQ's word does not end a running row (after a retry it once failed the live run): the lease does."""
+    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=30)
+    rq_job = RQJob.fetch(job.rq_job_id, connection=django_rq.get_connection("default"))
+    rq_job.set_status("failed")  # e.g. RQ's clean-up declared it abandoned
+    assert jobqueue.reconcile(job).status == Job.Status.RUNNING
+    django_rq.get_connection("default").flushdb()  # Redis restarted empty
+    assert jobqueue.reconcile(job).status == Job.Status.RUNNING
+
+    _running(job, lease_left=-1)  # no renewal for a whole lease: its work-horse is gone
+    job = jobqueue.reconcile(job)
+    assert job.status == Job.Status.FAILED and job.message == jobqueue.WORKER_LOST and job.lease_expires_at is None
+    job.refresh_from_db()
+    assert job.finished_at is not None
+
+
+def test_a_cancelled_running_row_whose_run_vanished_ends_cancelled(alice, make_project):
+    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=-1, cancel_requested=True)
+    assert jobqueue.reconcile(job).status == Job.Status.CANCELLED
+
+
+def test_a_queued_row_lost_by_redis_ends_failed_after_the_grace_from_its_enqueue(alice, make_project, settings):
+    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    django_rq.get_connection("default").flushdb()
+    # A retried row is old, but its run was enqueued a moment ago: it may not have reached Redis yet.
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert jobqueue.reconcile(job).status == Job.Status.QUEUED
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - jobqueue.enqueue_grace() * 2)
+    job = jobqueue.reconcile(job)
+    assert job.status == Job.Status.FAILED and job.message == jobqueue.QUEUE_LOST
+
+
+def test_a_queued_row_whose_worker_died_before_the_run_began_ends_failed(alice, make_project):
+    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    rq_job = RQJob.fetch(job.rq_job_id, connection=django_rq.get_connection("default"))
     rq_job.set_status("started")
-    connection.hset(rq_job.key, "worker_name", "gone-worker")
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
-    job.refresh_from_db()
-    jobqueue.reconcile(job)
-    assert job.status == Job.Status.RUNNING  # heard from moments ago: not yet declared dead
-    silent = timezone.now() - jobqueue.WORKER_GRACE * 2
-    Job.objects.filter(pk=job.pk).update(heartbeat_at=silent)
-    job.refresh_from_db()
-    jobqueue.reconcile(job)
-    assert job.status == Job.Status.FAILED
-    assert "worker" in job.message and "stopped unexpectedly" in job.message
-
-
-def test_reconcile_marks_a_job_lost_by_redis(alice, make_project):
-    project = make_project(alice)
-    job = Job.objects.create(owner=alice, project=project, kind="thumbnail")
-    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - jobqueue.ENQUEUE_GRACE * 2)
-    job.refresh_from_db()
-    jobqueue.reconcile(job)
-    assert job.status == Job.Status.FAILED and "lost" in job.message
-
-
-def test_reconcile_waits_while_a_just_started_job_names_no_worker_yet(alice, make_project):
-    project = make_project(alice)
-    job = thumbnail_jobs.start_thumbnail(project)
-    RQJob.fetch(str(job.pk), connection=django_rq.get_connection("default")).set_status("started")
-    jobqueue.reconcile(job)
-    assert job.status == Job.Status.QUEUED
+    django_rq.get_connection("default").hset(rq_job.key, "started_at", utcformat(datetime.now(dt_timezone.utc)))
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - jobqueue.enqueue_grace() * 2)
+    assert jobqueue.reconcile(job).status == Job.Status.QUEUED  # taken a moment ago: its run is starting
+    long_ago = datetime.now(dt_timezone.utc) - jobqueue.enqueue_grace() * 2
+    django_rq.get_connection("default").hset(rq_job.key, "started_at", utcformat(long_ago))
+    job = jobqueue.reconcile(job)
+    assert job.status == Job.Status.FAILED and job.message == jobqueue.NEVER_STARTED
 
 
 def test_reconcile_leaves_a_fresh_queued_job_alone(alice, make_project):
@@ -109,3 +134,105 @@ def test_reconcile_leaves_a_fresh_queued_job_alone(alice, make_project):
     job = thumbnail_jobs.start_thumbnail(project)
     jobqueue.reconcile(job)
     assert job.status == Job.Status.QUEUED
+
+
+def test_an_earlier_runs_rq_job_never_starts_the_row_again(alice, make_project):
+    """After a Retry the previous run's RQ job (a Redis dump restored, a requeue) finds the row not its own."""
+    project = make_project(alice, thumbnail=False)
+    job = thumbnail_jobs.start_thumbnail(project)
+    old = RQJob.fetch(job.rq_job_id, connection=django_rq.get_connection("default"))
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=jobqueue.WORKER_LOST)
+    job.refresh_from_db()
+    with transaction.atomic():
+        jobqueue.reset_for_retry(job)
+        jobqueue.enqueue_on_commit(job, "studio.thumbnail_jobs.make_project_thumbnail", args=(str(project.pk),))
+    assert job.rq_job_id != old.id
+    django_rq.get_queue("default").remove(job.rq_job_id)  # only the old RQ job is left to run
+    django_rq.get_queue("default").enqueue_job(old)
+    run_worker_burst()
+    job.refresh_from_db()
+    project.refresh_from_db()
+    assert job.status == Job.Status.QUEUED and job.started_at is None and not project.thumbnail
+
+
+def test_a_job_some_run_holds_is_never_reset_for_retry(alice, make_project):
+    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=30)
+    with pytest.raises(jobqueue.Refused):
+        jobqueue.reset_for_retry(job)
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
+
+
+def test_a_run_that_lost_its_row_writes_nothing(alice, make_project):
+    from studio.job_runs import JobReporter, LeaseLost
+
+    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    reporter = JobReporter(job.pk, job.rq_job_id)
+    reporter.start("thumbnail")
+    try:
+        assert reporter.update(0.5, force=True)
+        # Its lease ran out, the row was failed and retried: a second run holds it now.
+        Job.objects.filter(pk=job.pk).update(run_token=uuid.uuid4())
+        with pytest.raises(LeaseLost):
+            reporter.update(0.9, force=True)
+        with pytest.raises(LeaseLost):
+            with reporter.owned():
+                pass
+        assert reporter.finish(Job.Status.SUCCEEDED) is False
+    finally:
+        reporter.stop_keeping()
+    job.refresh_from_db()
+    assert job.progress == 0.5 and job.status == Job.Status.RUNNING
+
+
+def test_the_lease_keeper_renews_while_the_run_is_silent(alice, make_project, settings):
+    from studio.job_runs import JobReporter
+
+    settings.JOB_LEASE_SECONDS = 1.2  # renewed every 0.2 s
+    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    reporter = JobReporter(job.pk, job.rq_job_id)
+    reporter.start("thumbnail")
+    try:
+        first = Job.objects.get(pk=job.pk).lease_expires_at
+        time.sleep(1.0)  # no report at all, as in a long engine call
+        assert Job.objects.get(pk=job.pk).lease_expires_at > first
+        assert jobqueue.reconcile(job).status == Job.Status.RUNNING
+    finally:
+        reporter.stop_keeping()
+
+
+def test_retry_is_not_troubled_by_what_rq_left_of_a_killed_run(alice_client, alice, make_project, styles):
+    """A killed worker leaves its RQ job started, with an execution RQ no longer has
+    ("Execution … not found in Redis" when that RQ job is deleted): Retry must still work."""
+    from rq.executions import Execution, ExecutionRegistry
+
+    from studio import generation_jobs
+    from tests.studio.conftest import TINY
+
+    generation = generation_jobs.start_generation(make_project(alice), style=styles[0], **TINY)
+    connection = django_rq.get_connection("transfer")
+    rq_job = RQJob.fetch(generation.job.rq_job_id, connection=connection)
+    rq_job.set_status("started")
+    with connection.pipeline() as pipeline:
+        ExecutionRegistry(rq_job.id, connection=connection).add(Execution("gone", rq_job.id, connection), 60, pipeline)
+        pipeline.execute()
+    with pytest.raises(ValueError, match="not found in Redis"):
+        RQJob.fetch(rq_job.id, connection=connection).delete()  # what Retry used to do: HTTP 500
+    _running(generation.job, lease_left=-1)
+    response = alice_client.post(reverse("studio:generation-retry", args=[generation.pk]))
+    assert response.status_code == 302
+    job = Job.objects.get(pk=generation.job.pk)
+    assert job.status == Job.Status.QUEUED and job.rq_job_id != rq_job.id
+    assert django_rq.get_queue("transfer").job_ids == [job.rq_job_id]
+
+
+def test_a_work_horse_its_worker_saw_die_ends_its_row_at_once(alice, make_project):
+    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=60)
+    assert not jobqueue.end_run_of_dead_horse(job.pk, "another-rq-job", "signal 9")  # not the run holding it
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
+    assert jobqueue.end_run_of_dead_horse(job.pk, job.rq_job_id, "signal 9")
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.message == jobqueue.WORKER_LOST
+
+    queued = thumbnail_jobs.start_thumbnail(make_project(alice, title="Second"))  # died before taking its row
+    assert jobqueue.end_run_of_dead_horse(queued.pk, queued.rq_job_id, "signal 9")
+    assert Job.objects.get(pk=queued.pk).message == jobqueue.NEVER_STARTED

@@ -88,7 +88,7 @@ def test_cancel_with_the_queue_down_and_the_left_over_rq_job_does_nothing(alice_
     assert generation.job.status == Job.Status.CANCELLED
 
     queue_server.start()  # the queued RQ job is still there: a worker takes it and stops at once
-    assert django_rq.get_queue("transfer").job_ids == [str(generation.job.pk)]
+    assert django_rq.get_queue("transfer").job_ids == [generation.job.rq_job_id]
     run_worker_burst(("transfer",))
     generation.refresh_from_db()
     generation.job.refresh_from_db()

@@ -69,3 +69,13 @@ def test_hsts_preload_and_subdomains_are_opt_in(tmp_path):
     assert default.stdout.split() == ["True", "False", "False"], default.stderr
     opted = manage("shell", "-v", "0", "-c", code, HSTS_PRELOAD="1", HSTS_INCLUDE_SUBDOMAINS="1", **base)
     assert opted.stdout.split() == ["True", "True", "True"], opted.stderr
+
+
+def test_migrate_works_in_a_fresh_checkout_with_the_key_set(tmp_path):
+    """No var/ yet and SECRET_KEY given (so nothing else creates var/): SQLite's folder is made."""
+    var = tmp_path / "fresh" / "var"
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
+                            env=without_test_env(VAR_DIR=str(var), SECRET_KEY="k" * 50),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (var / "db.sqlite3").stat().st_size > 0

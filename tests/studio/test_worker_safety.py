@@ -18,3 +18,22 @@ def test_web_and_worker_parent_never_import_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_worker_closes_its_database_connections_before_each_fork(transactional_db, redis_server, monkeypatch):
+    """The parent uses the ORM (stop callbacks, reconciling rows): a connection the forked
+    work-horse inherited would be shared by two processes (TLS PostgreSQL breaks first)."""
+    import django_rq
+    from django.db import connection
+    from rq.worker import Worker as RQWorker
+
+    from studio.models import Job
+    from studio.processes import Worker
+
+    open_at_fork = []
+    monkeypatch.setattr(RQWorker, "fork_work_horse", lambda self, job, queue: open_at_fork.append(connection.connection))
+    worker = Worker([django_rq.get_queue("default")], connection=django_rq.get_connection("default"))
+    Job.objects.exists()  # the parent has used the ORM
+    assert connection.connection is not None
+    worker.fork_work_horse(None, None)
+    assert open_at_fork == [None]

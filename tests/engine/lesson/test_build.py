@@ -125,7 +125,9 @@ def test_lesson_files_are_complete_and_reference_each_other_by_relative_name(les
     assert payload["sheet"]["svg"] in files
     html = files["lesson.html"].decode("utf-8")
     sources = re.findall(r'src="([^"]+)"', html)
-    assert sources and all(src in files and "/" not in src and ":" not in src for src in sources)
+    # Relative names inside the lesson's folder (sub-steps have a folder of their own): no root, no "..", no scheme.
+    assert sources and all(src in files and ":" not in src and all(part not in ("", ".", "..") for part in src.split("/"))
+                           for src in sources)
     assert "page-break-before" in html and "@media print" in html
     for name, content in files.items():
         if name.endswith(".png"):
@@ -172,7 +174,8 @@ def test_cli_steps_and_lesson_write_their_files(tmp_path, capsys):
     assert main(["steps", str(path), "-o", str(tmp_path / "steps"), "--json", "--colors", "6"]) == 0
     payload = json.loads(capsys.readouterr().out)
     for step in payload["steps"]:
-        assert (tmp_path / "steps" / step["image"]).is_file() and (tmp_path / "steps" / step["mask"]).is_file()
+        assert (tmp_path / "steps" / step["image"]).is_file()
+        assert all((tmp_path / "steps" / sub["image"]).is_file() for sub in step["substeps"])
     assert main(["lesson", str(path), "-o", str(tmp_path / "lesson"), "--canvas", "16x12in"]) == 0
     lesson = json.loads((tmp_path / "lesson" / "lesson.json").read_text())
     assert lesson["canvas"]["unit"] == "in" and (tmp_path / "lesson" / "lesson.html").is_file()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.lesson.charts import palette_chart_png, palette_chart_svg
-from engine.color.names import color_name, nearest_css3_names, plain_words
+from engine.color.names import plain_words
 from engine.color.spaces import delta_e_ciede2000, rgb_to_lab
 from engine.lesson.palette import Palette, extract, extract_with_labels
 
@@ -39,19 +39,15 @@ def test_known_colours_give_exactly_those_colours_and_shares():
     assert [c.hex for c in palette] == ["#ff0000", "#008080", "#daa520"]
 
 
-def test_exact_css_colours_get_exact_names_and_others_a_tilde():
-    image = blocks([(RED, 3), (TEAL, 2), (GOLD, 1)])
-    assert [c.name for c in extract(image)] == ["red", "teal", "goldenrod"]
-    assert color_name((250, 2, 3)) == "~red"
-    assert color_name((128, 128, 128)) in ("gray", "grey")
-    # nearest by CIEDE2000: a slightly lighter navy is still navy, not "blue"
-    assert nearest_css3_names([(0, 0, 130), (0, 0, 0)]) == ["~navy", "black"]
-
-
-def test_plain_words_split_css_names():
+def test_a_palette_carries_painters_names_and_old_css_names_still_read_as_words():
+    image = blocks([(RED, 3), (TEAL, 2), (GOLD, 1), ((250, 2, 3), 1)])
+    names = [c.name for c in extract(image)]
+    assert names == ["bright red", "teal", "bright red, darker", "light ochre"]
+    # lessons stored before painter's names hold CSS names; they are spelt as words
     assert plain_words("darkslategray") == "dark slate gray"
     assert plain_words("~lightgoldenrodyellow") == "~light goldenrod yellow"
     assert plain_words("red") == "red"
+    assert [plain_words(n) for n in names] == names
 
 
 def test_clustering_recovers_noisy_colour_groups():

@@ -61,7 +61,7 @@ def test_svg_has_an_outline_and_a_number_per_region_and_a_key(sheet_and_palette)
     numbers = [t.text for t in root.iter(f"{SVG}text")]
     for color in sheet.region_colors:
         assert str(color + 1) in numbers
-    key_swatches = [r for r in root.iter(f"{SVG}rect") if r.get("fill", "").startswith("#") and r.get("width") == "30"]
+    key_swatches = [r for r in root.iter(f"{SVG}rect") if r.get("stroke") == "#444444"]
     assert sorted(r.get("fill") for r in key_swatches) == sorted(palette[int(c)].hex for c in set(sheet.region_colors))
     coloured = ET.fromstring(sheet.svg(colored=True, key=False))
     fills = {p.get("fill") for p in coloured.iter(f"{SVG}path")}
@@ -103,3 +103,29 @@ def test_mode_filter_and_merge_helpers():
     assert mode_filter(labels, 3)[1, 1] == 2
     merged = merge_small_regions(labels, min_area=10)
     assert set(np.unique(merged)) == {0}
+
+
+def test_every_number_reads_on_paper_and_fits_its_region():
+    """Printed 17 cm long, a 800 px sheet's numbers are all ≥ 7 pt: strips too narrow to hold
+    one join a neighbour instead of carrying an unreadable number; the key is 9 pt."""
+    from engine.lesson.sheet import KEY_PT, MIN_PRINT_PT
+    from engine.regions import inside_distance
+
+    rng = np.random.default_rng(4)
+    image = np.empty((600, 800, 3), dtype=np.uint8)
+    image[:, :] = COLOURS[3]
+    for x in range(0, 800, 40):  # 6 px strips, 34 px gaps, in three colours
+        image[:, x : x + 6] = COLOURS[x // 40 % 3]
+    image[100:300, 100:400] = COLOURS[0]
+    image += rng.integers(0, 3, image.shape, dtype=np.uint8)  # a photo is never flat
+    palette, labels = extract_with_labels(image, 4)
+    sheet = make_sheet(labels, palette, smoothing=1)
+    assert (sheet.font_sizes / sheet.px_per_pt >= MIN_PRINT_PT - 1e-9).all()
+    room = inside_distance(sheet.regions)[sheet.label_points[:, 0], sheet.label_points[:, 1]]
+    digits = np.array([len(str(c + 1)) for c in sheet.region_colors])
+    assert (np.hypot(0.6 * digits, 0.75) * sheet.font_sizes / 2 <= room + 1e-6).all()  # each number inside
+    assert not np.isin(np.arange(0, 800, 40) + 3, np.flatnonzero(np.diff(sheet.labels[450]) != 0)).all()
+    root = ET.fromstring(sheet.svg())
+    key_text = [t for t in root.iter(f"{SVG}text") if t.text and "#" in t.text]
+    key_font = float(next(g.get("font-size") for g in root.iter(f"{SVG}g") if g.get("font-size")))
+    assert key_text and key_font / sheet.px_per_pt >= KEY_PT - 0.01

@@ -66,13 +66,22 @@ def test_plan_command_writes_every_file_and_prints_measures(tmp_path, capsys):
     picture = np.kron(rng.integers(0, 255, (6, 8, 3)), np.ones((12, 12, 1))).astype(np.uint8)
     save_image(tmp_path / "in.png", picture)
     assert main(["plan", str(tmp_path / "in.png"), "-o", str(tmp_path / "out"), "--canvas", "16x12in",
-                 "--colors", "6", "--json"]) == 0
+                 "--colors", "6", "--level", "beginner", "--json"]) == 0
     measures = json.loads(capsys.readouterr().out)
     for key in ("plan_delta_e", "quantized_delta_e", "strokes", "strokes_per_layer", "strokes_per_100_cm2",
-                "seconds", "peak_rss_mb", "brushes_mm"):
+                "seconds", "peak_rss_mb", "brushes_mm", "level", "substeps", "block_in_colors", "longest_stroke_cm",
+                "painting_minutes"):
         assert key in measures
+    assert measures["level"] == "beginner" and measures["block_in_colors"] <= 6
+    assert measures["strokes_per_100_cm2"] <= 25 and measures["longest_stroke_cm"] <= 15
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert [s["key"] for s in measures["substeps"]] == [
+        f"{i + 1:02d}-{j + 1:02d}" for i, layer in enumerate(plan["layers"]) for j in range(len(layer["substeps"]))]
+    for step in measures["substeps"]:
+        assert (tmp_path / "out" / step["image"]).is_file() and step["minutes"] > 0
+    assert measures["painting_minutes"] >= sum(step["minutes"] for step in measures["substeps"])
     names = {p.name for p in (tmp_path / "out").iterdir()}
-    assert {"plan.json", "final.png", "timelapse.webp"} <= names
+    assert {"plan.json", "final.png", "timelapse.webp", "substeps"} <= names
     layers = len(measures["strokes_per_layer"])
     assert {f"layer-{i:02d}.png" for i in range(1, layers + 1)} <= names
     assert sum(bool(re.fullmatch(r"stroke-map-\d\d\.svg", n)) for n in names) == layers
@@ -80,19 +89,27 @@ def test_plan_command_writes_every_file_and_prints_measures(tmp_path, capsys):
         assert final.size == (96, 72)
     assert main(["plan", str(tmp_path / "missing.png"), "-o", str(tmp_path / "x")]) == 2
     assert main(["plan", str(tmp_path / "in.png"), "-o", str(tmp_path / "x"), "--canvas", "big"]) == 2
+    assert main(["plan", str(tmp_path / "in.png"), "-o", str(tmp_path / "x"), "--budget", "0.5"]) == 2
+    assert "cannot cover this canvas" in capsys.readouterr().err
 
 
-def test_bench_plan_reports_fidelity_beside_the_palette_limit_over_a_folder_and_a_synthetic_set(tmp_path, capsys):
+def test_bench_plan_reports_every_level_beside_the_palette_limit_over_a_folder_and_a_synthetic_set(tmp_path, capsys):
     from engine.cli import main
     from engine.imageio import save_image
 
     rng = np.random.default_rng(3)
     save_image(tmp_path / "a.png", np.kron(rng.integers(0, 255, (4, 6, 3)), np.ones((16, 16, 1))).astype(np.uint8))
-    assert main(["bench", "plan", "--images", str(tmp_path), "--synthetic", "1", "--size", "64", "--json"]) == 0
+    assert main(["bench", "plan", "--images", str(tmp_path), "--synthetic", "1", "--size", "64",
+                 "--levels", "beginner,detailed", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert [r["kind"] for r in report["images"]] == ["picture", "synthetic"]
-    total = report["total"]
-    for key in ("plan_delta_e", "quantized_delta_e", "seconds_max", "peak_rss_mb", "strokes_per_100_cm2"):
-        assert isinstance(total[key], (int, float))
-    assert total["plan_delta_e"] >= total["quantized_delta_e"]  # no plan beats each pixel's nearest paint
-    assert report["images"][1]["quantized_delta_e"] == 0.0  # synthetic paintings use their palette only
+    assert [(r["level"], r["set"]) for r in report["images"]] == [
+        ("beginner", "photos"), ("beginner", "synthetic"), ("detailed", "photos"), ("detailed", "synthetic")]
+    for level in ("beginner", "detailed"):
+        result = report["levels"][level]
+        photos = result["sets"]["photos"]
+        assert photos["plan_delta_e"] >= photos["quantized_delta_e"]  # no plan beats each pixel's nearest paint
+        assert result["sets"]["synthetic"]["quantized_delta_e"] == 0.0  # synthetic paintings use their palette
+        assert set(result["targets"]) == {"budget", "ratio", "block_in_le_6_mixes", "strokes_le_15_cm",
+                                          "cpu_seconds_le_10"}
+    assert report["levels"]["beginner"]["strokes_per_100_cm2_max"] <= 25
+    assert main(["bench", "plan", "--images", str(tmp_path), "--levels", "expert"]) == 2
