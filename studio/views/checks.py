@@ -30,7 +30,8 @@ def check_create(request, pk):
         raise Http404("This lesson has no steps to check a canvas against.")
     keys = [choice["key"] for choice in choices]
     # The step asked for, else the sub-step the painter is at on the paint-along page, else the last step.
-    asked = request.POST.get("step") or request.GET.get("step") or paint_along.progress_of(request.user, generation).current
+    asked = (request.POST.get("step") or request.GET.get("step")
+             or paint_along.progress_of(request.user, generation).current)
     chosen = choices[keys.index(asked)] if asked in keys else choices[-1]
     form = CanvasCheckForm(request.POST or None, request.FILES or None, choices=choices,
                            initial={"step": chosen["key"]})
@@ -71,7 +72,9 @@ def check_corners(request, pk):
     check = owned_check(request, pk)
     form = CheckCornersForm(request.POST, photo_size=(check.photo_width, check.photo_height))
     if not form.is_valid():
-        errors = [error for errors in form.errors.values() for error in errors]
+        errors = list(form.non_field_errors()) + [
+            f"{form.fields[name].label}: {error}"
+            for name, field_errors in form.errors.items() if name != "__all__" for error in field_errors]
         messages.error(request, errors[0] if errors else "Give the four corners in photo pixels.")
         return redirect(reverse("studio:canvas-check", args=[check.pk]) + "#corners")
     try:

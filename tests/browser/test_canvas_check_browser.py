@@ -33,8 +33,8 @@ OVERLAPS = """() => {
 
 
 @pytest.fixture
-def lesson(alice, make_painted):
-    return make_painted(alice)
+def lesson(alice, make_painted, lessons_built_once):
+    return make_painted(alice)  # the lesson the studio's check tests built, when they ran first
 
 
 def canvas_photo(generation, key, path):
@@ -114,8 +114,19 @@ def test_check_my_canvas_upload_findings_drag_a_corner_and_check_again(page, les
     page.get_by_text("Corners look wrong? Drag them").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate(OVERLAPS) == []
+    handles.nth(2).scroll_into_view_if_needed()
     handle = handles.nth(2).bounding_box()
     assert handle["width"] >= 44 and handle["height"] >= 44  # a finger's size
+    x3 = float(page.locator("[name=x3]").input_value())
+    touch = page.context.new_cdp_session(page)  # a finger drags the bottom-right ring 30 px left
+    touch.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    start = {"x": handle["x"] + handle["width"] / 2, "y": handle["y"] + handle["height"] / 2}
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [start]})
+    for step in range(1, 7):
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{**start, "x": start["x"] - 5 * step}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    shown = stage.bounding_box()["width"]
+    assert float(page.locator("[name=x3]").input_value()) == pytest.approx(x3 - 30 * size[0] / shown, abs=3)
     page.screenshot(path=str(tmp_path / "check-phone.png"), full_page=True)
 
     page.goto(f"/generations/{lesson.pk}/check/?step={key}")  # the form, with this step's earlier check
@@ -128,4 +139,11 @@ def test_check_my_canvas_upload_findings_drag_a_corner_and_check_again(page, les
     expect(history.first).to_contain_text(re.compile(r"\d+ areas? to fix"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator("#checks").screenshot(path=str(tmp_path / "history-phone.png"))
+
+    substeps = lesson.lesson_substeps()  # the paint-along page links the mix it shows
+    page.goto(f"/generations/{lesson.pk}/paint-along/?step={substeps[0]['key']}")
+    link = page.get_by_role("link", name="Check my canvas after this mix")
+    expect(link).to_have_attribute("href", re.compile(re.escape(f"?step={substeps[0]['key']}") + "$"))
+    page.keyboard.press("ArrowRight")
+    expect(link).to_have_attribute("href", re.compile(re.escape(f"?step={substeps[1]['key']}") + "$"))
 

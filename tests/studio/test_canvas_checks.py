@@ -29,25 +29,11 @@ pytestmark = pytest.mark.django_db(transaction=True)  # checks are queued on com
 
 CANVAS_CM = (40.0, 30.0)
 PHOTO_SIZE = (640, 480)  # px: small, so each check takes a fraction of a second
-_LESSONS: dict = {}
 
 
 @pytest.fixture(autouse=True)
-def lessons_built_once(monkeypatch):
-    """make_painted stores a lesson with the worker's own code every time, but the engine
-    builds the lesson of one painting once for this file (the same input, the same lesson)."""
-    from engine.lesson import build
-
-    original = build.build_lesson
-
-    def built_once(image, **options):
-        options.pop("progress", None)
-        key = (np.asarray(image).tobytes(), repr(sorted(options.items())))
-        if key not in _LESSONS:
-            _LESSONS[key] = original(image, **options)
-        return _LESSONS[key]
-
-    monkeypatch.setattr(build, "build_lesson", built_once)
+def _one_lesson_build(lessons_built_once):
+    """Every generation here is make_painted's painting: its lesson is built once."""
 
 
 @pytest.fixture
