@@ -190,3 +190,66 @@ class PaintAlongMarkForm(forms.Form):
 
     key = forms.RegexField(regex=r"^\d{2}-\d{2}$", max_length=5)
     done = forms.BooleanField(required=False)
+
+
+class CanvasCheckForm(forms.Form):
+    """A photo of the painter's canvas and the step or sub-step it should match now."""
+
+    step = forms.ChoiceField(label="It should look like")
+    photo = ImageUploadField(
+        label="Photo of your canvas",
+        help_text=f"The whole canvas with its four corners in the picture, in even light; an angle is fine. "
+                  f"{ACCEPTED_TEXT}, up to 20 MB and 40 megapixels.",
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        """``choices``: :func:`studio.check_targets.check_choices`, grouped by step in the list."""
+        super().__init__(*args, **kwargs)
+        groups: dict[int, list] = {}
+        for choice in choices:
+            groups.setdefault(choice["step"], []).append((choice["key"], choice["label"]))
+        self.fields["step"].choices = [(f"Step {step}", options) for step, options in groups.items()]
+
+    def clean_photo(self):
+        from engine.check.pipeline import MIN_PHOTO_SIDE
+
+        photo = self.cleaned_data["photo"]
+        if min(photo.width, photo.height) < MIN_PHOTO_SIDE:
+            raise forms.ValidationError(
+                f"The photo is {photo.width}×{photo.height} px: too small to see the canvas. Each side must be "
+                f"at least {MIN_PHOTO_SIDE} px; send the photo as your camera took it.", code="too_small")
+        return photo
+
+
+class CheckCornersForm(forms.Form):
+    """The canvas's four corners in the check's photo, dragged by the painter (photo px)."""
+
+    CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
+
+    x1, y1 = forms.FloatField(label="Top-left x"), forms.FloatField(label="Top-left y")
+    x2, y2 = forms.FloatField(label="Top-right x"), forms.FloatField(label="Top-right y")
+    x3, y3 = forms.FloatField(label="Bottom-right x"), forms.FloatField(label="Bottom-right y")
+    x4, y4 = forms.FloatField(label="Bottom-left x"), forms.FloatField(label="Bottom-left y")
+
+    def __init__(self, *args, photo_size, **kwargs):
+        """``photo_size``: (width, height) of the check's photo in px."""
+        super().__init__(*args, **kwargs)
+        self.photo_size = photo_size
+
+    def clean(self):
+        """``corners``: the four points in order (top-left first, clockwise), checked by the
+        engine's own rule (inside the photo, enclosing a convex shape)."""
+        from engine.check.pipeline import checked_corners
+        from engine.errors import InputError
+
+        cleaned = super().clean()
+        names = [(f"x{i}", f"y{i}") for i in range(1, 5)]
+        if any(cleaned.get(name) is None for pair in names for name in pair):
+            return cleaned
+        width, height = self.photo_size
+        try:
+            ordered = checked_corners([[cleaned[x], cleaned[y]] for x, y in names], (height, width))
+        except InputError as error:
+            raise forms.ValidationError(f"Those corners cannot be used: {error}") from None
+        cleaned["corners"] = ordered.tolist()
+        return cleaned

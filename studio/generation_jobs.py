@@ -31,7 +31,7 @@ from PIL import Image
 from redis.exceptions import RedisError
 
 from engine.imageio import encode_jpeg, encode_png, pil_to_rgb_array
-from studio import jobqueue
+from studio import canvas_checks, jobqueue
 from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused, ServerFailure
 from studio.models import Generation, GenerationMixing, Job, LessonFile, User
 from studio.models.generations import generation_folder
@@ -190,8 +190,10 @@ def delete_generation(generation: Generation) -> None:
     """Delete a generation and everything it stored; a running job is stopped.
 
     Deleting the job row cascades to the generation and its rows, whose files go on
-    commit; the folder is swept too, for files a running job wrote meanwhile.
+    commit; the folder is swept too, for files a running job wrote meanwhile. The canvas
+    checks' jobs (rows of their own) are stopped and deleted first, taking the checks.
     """
+    canvas_checks.discard_checks(generation)
     jobqueue.discard(generation.job)
     folder = generation_folder(generation)
     generation.job.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studio.views import generations, paint_along, paints, projects
+from studio.views import checks, generations, paint_along, paints, projects
 
 app_name = "studio"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("generations/<uuid:pk>/lesson/", generations.lesson_print, name="lesson-print"),
     path("generations/<uuid:pk>/lesson.pdf", generations.lesson_pdf_download, name="lesson-pdf"),
     path("generations/<uuid:pk>/files/<path:name>", generations.generation_file, name="generation-file"),
+    path("generations/<uuid:pk>/check/", checks.check_create, name="canvas-check-create"),
+    path("checks/<uuid:pk>/", checks.check_detail, name="canvas-check"),
+    path("checks/<uuid:pk>/corners/", checks.check_corners, name="canvas-check-corners"),
+    path("checks/<uuid:pk>/delete/", checks.check_delete, name="canvas-check-delete"),
+    path("checks/<uuid:pk>/files/<str:name>", checks.check_file, name="canvas-check-file"),
     path("styles/<int:pk>/image/", generations.style_image, name="style-image"),
     path("styles/<int:pk>/thumbnail/", generations.style_thumbnail, name="style-thumbnail"),
     path("paints/", paints.paint_set_list, name="paint-set-list"),

@@ -2,7 +2,7 @@
 
 "the light steel blue area left of centre near the top is too dark: lighten it with
 mix 4." Where is said the way one points at a canvas (left/centre/right, top/bottom);
-what colour, by the name of the target's colour there (:mod:`engine.color.names`); for
+what colour, by the painter's name of the target's colour there (:mod:`engine.color.names`); for
 a colour that is off, which way (too red, too dull, …), from the painted colour's
 CIELAB difference to the target's.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.color.names import color_name, plain_words
+from engine.color.names import painter_names
 from engine.color.spaces import lab_to_rgb, to_uint8
 
 #: Chroma difference (C*ab) beyond which a colour reads as too dull or too vivid.
@@ -82,7 +82,7 @@ def sentence(kind: str, mask: np.ndarray, target_lab, painted_lab, color: int | 
     str
         One sentence, ending with a full stop.
     """
-    name = plain_words(color_name(to_uint8(lab_to_rgb(np.asarray(target_lab, float))))).lstrip("~")
+    name = painter_names(to_uint8(lab_to_rgb(np.asarray(target_lab, float))))[0]
     place = where(mask)
     mix = mix_name or (f"mix {color}" if color is not None else None)
     subject = f"the {name} area {place}"

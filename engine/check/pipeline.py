@@ -98,7 +98,7 @@ def check_photo(photo, target, canvas=(40.0, 30.0, "cm"), *, palette_rgb=None, b
         found = find_canvas(photo, target=_reduced(target, WORK_SIDE))
         corners, confident, message = found.corners, found.confident, found.reason
     else:
-        corners, confident, message = _checked_corners(corners, photo.shape), True, ""
+        corners, confident, message = checked_corners(corners, photo.shape), True, ""
     done("corners")
     # Compare at no finer a scale than the photo shows the canvas (upsampled photo pixels
     # would only add the camera's blur and JPEG blocks as differences).
@@ -167,7 +167,23 @@ def _checked_photo(photo) -> np.ndarray:
     return photo
 
 
-def _checked_corners(corners, shape) -> np.ndarray:
+def checked_corners(corners, shape) -> np.ndarray:
+    """Corners given by hand, put in order, or an ``InputError`` saying what is wrong.
+
+    Parameters
+    ----------
+    corners : array_like, shape (4, 2)
+        ``(x, y)`` photo px, in any order.
+    shape : tuple of int
+        ``(height, width)`` of the photo in px.
+
+    Returns
+    -------
+    ndarray, shape (4, 2), float64
+        Top-left, top-right, bottom-right, bottom-left; they may lie up to 5 % of the
+        photo's longer side outside it, and must enclose a convex shape of at least 1 %
+        of the photo.
+    """
     try:
         points = np.asarray(corners, dtype=np.float64).reshape(4, 2)
     except (TypeError, ValueError):

@@ -85,13 +85,12 @@ def run(args) -> int:
     from tqdm import tqdm
 
     from engine.check.pipeline import STAGES, check_photo
-    from engine.cli._common import print_json
+    from engine.cli._common import canvas_option, print_json
     from engine.cli.palette import read_picture
     from engine.imageio import save_image
-    from engine.lesson.grid import parse_canvas
 
     corners = parse_corners(args.corners) if args.corners else None
-    canvas = parse_canvas(args.canvas) if args.canvas else None
+    canvas = canvas_option(args.canvas) if args.canvas else None
     if not args.target.is_file():
         raise InputError(f"no such target: {args.target} (give the step's picture, e.g. plan/layer-02.png).")
     palette, brush_mm, plan_canvas, _ = step_settings(args.target, args.plan)

@@ -46,6 +46,8 @@
     root.querySelectorAll("[data-substep]").forEach((section) => { section.hidden = section.dataset.substep !== step.key; });
     $("[data-position]").textContent = String(index + 1);
     form.querySelector("[data-key]").value = step.key;
+    const checkLink = root.querySelector("[data-check-link]");
+    if (checkLink) checkLink.search = "?step=" + step.key;  // "Check my canvas" after the mix shown
     navLink("[data-previous]", index > 0 ? index - 1 : null);
     navLink("[data-next]", index + 1 < steps.length ? index + 1 : null);
     updateDone();

@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import generation_jobs, jobqueue, lesson_pdf
+from studio import canvas_checks, generation_jobs, jobqueue, lesson_pdf
 from studio.forms import GenerationForm, LevelForm
 from studio.lessons import generation_field, lesson_context, level_choices
 from studio.models import Generation, Job, StyleImage
@@ -44,7 +44,9 @@ def generation_create(request, pk):
 def generation_detail(request, pk):
     generation = owned_generation(request, pk)
     jobqueue.reconcile(generation.job)
-    return render(request, "studio/generation_detail.html", lesson_context(generation))
+    context = lesson_context(generation)
+    context["checks"] = canvas_checks.history(generation)  # the painter's canvas over time, newest first
+    return render(request, "studio/generation_detail.html", context)
 
 
 def generation_status(request, pk):

@@ -14,6 +14,7 @@ from tests.studio.conftest import (  # noqa: F401  (fixtures shared with the stu
     alice,
     bob,
     collected_static,
+    lessons_built_once,
     make_painted,
     make_project,
     make_user,

@@ -229,6 +229,30 @@ def painting_bytes(size=(128, 96)) -> bytes:
     return buffer.getvalue()
 
 
+_LESSONS: dict = {}
+
+
+@pytest.fixture
+def lessons_built_once(monkeypatch):
+    """While a test runs, the engine builds the lesson of one picture with one set of options
+    once per session (the same input gives the same lesson): make_painted still stores it with
+    the worker's own code, in seconds less. For tests about checks and pages, not about lessons."""
+    import numpy as np
+
+    from engine.lesson import build
+
+    original = build.build_lesson
+
+    def built_once(image, **options):
+        options.pop("progress", None)
+        key = (np.asarray(image).tobytes(), np.asarray(image).shape, repr(sorted(options.items())))
+        if key not in _LESSONS:
+            _LESSONS[key] = original(image, **options)
+        return _LESSONS[key]
+
+    monkeypatch.setattr(build, "build_lesson", built_once)
+
+
 @pytest.fixture
 def make_painted(make_project, styles):
     """A finished generation whose lesson the worker's own code made, in this process and

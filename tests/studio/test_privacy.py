@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from studio import urls as studio_urls
 from django.core.files.base import ContentFile
 
-from studio.models import Generation, Job, LessonFile, PaintSet, Project, StyleImage
+from studio.models import CanvasCheck, Generation, Job, LessonFile, PaintSet, Project, StyleImage
 from tests.studio.conftest import give_lesson, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,15 @@ def alices_objects(alice, make_project):
         {"name": "titanium white", "hex": "#f5f2e1"}, {"name": "ivory black", "hex": "#191e20"},
         {"name": "burnt umber", "hex": "#27261f"},
     ])
-    return {"project": project, "job": job, "generation": generation, "paint_set": paint_set}
+    check_job = Job.objects.create(owner=alice, project=project, kind="check", status=Job.Status.SUCCEEDED)
+    check = CanvasCheck(generation=generation, job=check_job, step_key="01",
+                        findings={"corners": [[0, 0], [320, 0], [320, 240], [0, 240]], "confident": True,
+                                  "regions": [], "message": "", "seconds": 0.1})
+    check.photo.save("canvas.jpg", ContentFile(image_bytes(), name="canvas.jpg"), save=False)
+    for name in ("target", "rectified", "picture"):
+        getattr(check, name).save(f"{name}.png", ContentFile(image_bytes(format="PNG"), name=f"{name}.png"), save=False)
+    check.save()
+    return {"project": project, "job": job, "generation": generation, "paint_set": paint_set, "check": check}
 
 
 # URL name → (object kind, extra kwargs) for the URLs that name an object.
@@ -69,6 +77,11 @@ OBJECT_ARGUMENTS = {
     "generation-replan": "generation",
     "paint-along": "generation",
     "paint-along-mark": "generation",
+    "canvas-check-create": "generation",
+    "canvas-check": "check",
+    "canvas-check-corners": "check",
+    "canvas-check-delete": "check",
+    "canvas-check-file": ("check", ["photo", "target", "rectified", "findings"]),
     "paint-set-edit": "paint_set",
     "paint-set-delete": "paint_set",
 }
@@ -91,9 +104,10 @@ def object_urls(objects):
 
 def test_the_owner_reaches_every_file(client, alice, alices_objects):
     client.force_login(alice)
-    for name in OBJECT_ARGUMENTS["generation-file"][1]:
-        url = reverse("studio:generation-file", args=[alices_objects["generation"].pk, name])
-        assert client.get(url).status_code == 200, name
+    for url_name, kind in (("generation-file", "generation"), ("canvas-check-file", "check")):
+        for name in OBJECT_ARGUMENTS[url_name][1]:
+            url = reverse(f"studio:{url_name}", args=[alices_objects[kind].pk, name])
+            assert client.get(url).status_code == 200, name
 
 
 def test_every_object_url_is_404_for_another_user(client, bob, alices_objects):
@@ -108,6 +122,8 @@ def test_every_object_url_is_404_for_another_user(client, bob, alices_objects):
     assert project.title == "Alice's"
     assert Generation.objects.count() == 1 and Project.objects.count() == 1
     assert PaintSet.objects.get().name == "Alice's paints"
+    check = CanvasCheck.objects.get()  # neither re-run nor deleted
+    assert check.corners_given is None and check.job.status == Job.Status.SUCCEEDED
     assert not Job.objects.filter(cancel_requested=True).exists()
 
 
