@@ -91,12 +91,13 @@ def fast_transfer() -> None:
         steps = 12
         for step in range(1, steps + 1):
             time.sleep(0.02)
-            update = stylize.TransferProgress(step, steps, 1.0 / step, 0, 1, (width, height),
-                                              image if step % 4 == 0 else None)
+            update = stylize.TransferProgress(step=step, total=steps, loss=1.0 / step, optimised_size=(width, height),
+                                              preview=image if step % 4 == 0 else None)
             if progress is not None and progress(update) is False:
                 raise stylize.TransferCancelled(f"cancelled at step {step}")
         painted = np.clip(image.astype(np.int16) // 32 * 32 + 16, 0, 255).astype(np.uint8)
-        return stylize.TransferResult(painted, steps, 0.3, 0.0, 0.0, 0.0, "fault tests (no VGG19)", "cpu", settings)
+        return stylize.TransferResult(image=painted, steps=steps, seconds=0.3, content_loss=0.0, style_loss=0.0,
+                                      total_loss=0.0, weights="fault tests (no VGG19)", device="cpu", settings=settings)
 
     stylize.run_transfer = run_transfer
 

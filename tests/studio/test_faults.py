@@ -110,10 +110,19 @@ class Install:
 
     def reached(self, stage: str, timeout: float = 60) -> dict:
         marker = self.folder / f"reached-{stage}"
-        wait_for(marker.exists, timeout, f"a run to reach {stage}")
+        try:
+            wait_for(marker.exists, timeout, f"a run to reach {stage}")
+        except AssertionError as timed_out:  # say why: the workers' own words
+            raise AssertionError(f"{timed_out}; the workers' logs end:\n{self.log_tails()}") from None
         found = json.loads(marker.read_text())
         marker.unlink()
         return found
+
+    def log_tails(self, lines: int = 15) -> str:
+        tails = []
+        for log in sorted(self.folder.glob("worker-*.log")):
+            tails.append(f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-lines:]))
+        return "\n".join(tails)
 
     def runs(self, job) -> list[dict]:
         """The runs that took ``job``'s row, each with ``ended`` once it wrote its end."""
@@ -210,7 +219,8 @@ def watch(client, install, generation, until, timeout: float, what: str) -> dict
             assert status["status"] == "running", f"the row says {status['status']} while work-horse {live[0]} paints"
         if until(status):
             return status
-        assert time.monotonic() < deadline, f"timed out after {timeout:.0f} s waiting for {what}; last {status}"
+        assert time.monotonic() < deadline, (
+            f"timed out after {timeout:.0f} s waiting for {what}; last {status}; the workers' logs end:\n{install.log_tails()}")
         time.sleep(0.15)
 
 
@@ -226,7 +236,7 @@ def retry_to_the_end(client, install, generation) -> None:
     if not install.live_workers():
         install.start_worker()  # what ./run's supervisor does for a worker that died
     status = watch(client, install, generation, ended, 90, "the retry to finish")
-    assert status["status"] == "succeeded", status
+    assert status["status"] == "succeeded", f"{status}; the workers' logs end:\n{install.log_tails()}"
     generation.refresh_from_db()
     assert generation.result and generation.lesson and len(generation_files(generation)) > 5
 
