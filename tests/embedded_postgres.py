@@ -1,43 +1,67 @@
-"""A real, throw-away PostgreSQL server for the test run (Debian's ``postgresql`` package).
+"""A real, throw-away PostgreSQL server for the test run: pytest-postgresql's executor on Debian's ``postgresql``.
 
-``initdb`` and ``postgres`` refuse to run as root, so when the tests run as root (CI, a
-fresh Debian) the server runs as the ``postgres`` system user that the package creates.
-Data and socket live in a temporary directory that is removed at :meth:`stop`. TCP
-connections need the user's password, as on a real server: everything the tests start
-(workers, ./run's processes) reaches it through a ``DATABASE_URL`` that must carry it.
-pytest-postgresql does the same job but cannot drop root privileges, hence these few lines.
+pytest-postgresql (``PostgreSQLExecutor``) runs ``pg_ctl initdb/start/stop`` with a
+password (``initdb --auth=password``: every connection, TCP or socket, must give it, as on
+a real server; workers and ./run's processes get it through ``DATABASE_URL``). Data, log
+and socket live in a temporary directory removed at :meth:`EmbeddedPostgres.stop`.
+
+The one part kept by hand is :func:`_as_server_user`. ``pg_ctl`` refuses root, and the
+executor has no way to start it as another user (measured with pytest-postgresql 10.0.0
+as root: ``pg_ctl initdb`` exits 1, "pg_ctl: cannot be run as root"). A wrapper script as
+``executable`` is not enough either: the executor writes the password to a 0600 root-owned
+``NamedTemporaryFile`` that ``initdb`` running as ``postgres`` cannot read. So while the
+executor starts or stops the server, this process runs as the ``postgres`` system user
+the package creates (real and effective ids; root stays the saved id to come back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
 import secrets
 import shutil
-import signal
 import socket
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 
 def postgres_bindir() -> Path:
-    """The newest ``/usr/lib/postgresql/N/bin`` (Debian), else the directory of ``initdb`` on the PATH."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    """The newest ``/usr/lib/postgresql/N/bin`` (Debian), else the directory of ``pg_ctl`` on the PATH."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[-3]))
     if found:
         return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    if not initdb:
+    pg_ctl = shutil.which("pg_ctl")
+    if not pg_ctl:
         raise RuntimeError("PostgreSQL is not installed: ./test installs Debian's postgresql with apt")
-    return Path(initdb).parent
+    return Path(pg_ctl).parent
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _as_server_user(user: pwd.struct_passwd | None):
+    """Run the block as ``user`` (real and effective ids, no extra groups), then as root again."""
+    if user is None:
+        yield
+        return
+    groups, cwd = os.getgroups(), os.getcwd()
+    os.setgroups([])
+    os.setresgid(user.pw_gid, user.pw_gid, 0)
+    os.setresuid(user.pw_uid, user.pw_uid, 0)  # saved id 0: lets us come back below
+    try:
+        os.chdir("/")  # the server user may not read the checkout (postgres checks its working directory)
+        yield
+    finally:
+        os.setresuid(0, 0, 0)
+        os.setresgid(0, 0, 0)
+        os.setgroups(groups)
+        os.chdir(cwd)
 
 
 class EmbeddedPostgres:
@@ -49,62 +73,31 @@ class EmbeddedPostgres:
         self.port = _free_port()
         self.password = password or secrets.token_urlsafe(12) + "/:@%"  # characters a URL must quote
         self.directory: Path | None = None
-        self.process: subprocess.Popen | None = None
-        self._run_as = None
-        if os.geteuid() == 0:
-            self._run_as = pwd.getpwnam("postgres")
+        self.executor = None
+        self._run_as = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
 
-    def _popen(self, args, **kwargs):
-        if self._run_as:
-            kwargs.update(user=self._run_as.pw_uid, group=self._run_as.pw_gid, extra_groups=[])
-        return subprocess.Popen(args, stdin=subprocess.DEVNULL, cwd=self.directory, **kwargs)
+    def start(self, timeout: int = 60) -> "EmbeddedPostgres":
+        from pytest_postgresql.executors import PostgreSQLExecutor
 
-    def start(self, timeout: float = 30.0) -> "EmbeddedPostgres":
-        bindir = postgres_bindir()
         self.directory = Path(tempfile.mkdtemp(prefix="painting-pg-"))
         if self._run_as:
             os.chown(self.directory, self._run_as.pw_uid, self._run_as.pw_gid)
-        data = self.directory / "data"
-        log = self.directory / "initdb.log"
-        password_file = self.directory / "password"
-        password_file.write_text(self.password + "\n")
-        if self._run_as:
-            os.chown(password_file, self._run_as.pw_uid, self._run_as.pw_gid)
-        with open(log, "wb") as out:
-            initdb = self._popen(
-                [str(bindir / "initdb"), "-D", str(data), "-U", self.user, "--auth-local=trust",
-                 "--auth-host=scram-sha-256", f"--pwfile={password_file}", "-E", "UTF8", "--locale=C", "--no-sync"],
-                stdout=out, stderr=subprocess.STDOUT,
-            )
-            if initdb.wait(timeout=120) != 0:
-                raise RuntimeError(f"initdb failed: {log.read_text()[-2000:]}")
-        # Durability is pointless for a database that is thrown away: no fsync makes tests faster.
-        self.process = self._popen(
-            [str(bindir / "postgres"), "-D", str(data), "-p", str(self.port), "-h", "127.0.0.1",
-             "-k", str(self.directory), "-c", "fsync=off", "-c", "synchronous_commit=off",
-             "-c", "full_page_writes=off", "-c", "max_connections=200"],
-            stdout=subprocess.DEVNULL, stderr=open(self.directory / "postgres.log", "wb"),
-            start_new_session=True,
+        self.executor = PostgreSQLExecutor(
+            executable=str(postgres_bindir() / "pg_ctl"), host="127.0.0.1", port=self.port,
+            datadir=str(self.directory / "data"), unixsocketdir=str(self.directory),
+            logfile=str(self.directory / "postgres.log"), startparams="-w", dbname="painting",
+            user=self.user, password=self.password, timeout=timeout,
+            # Durability is pointless for a database that is thrown away: no fsync makes tests faster.
+            postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                             "-c max_connections=200 -c listen_addresses=127.0.0.1",
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"postgres exited: {(self.directory / 'postgres.log').read_text()[-2000:]}")
-            if self._answers():
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"postgres did not answer on port {self.port} within {timeout:.0f} s")
-
-    def _answers(self) -> bool:
-        import psycopg
-
         try:
-            with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user, password=self.password,
-                                 dbname="postgres", connect_timeout=2):
-                return True
-        except psycopg.OperationalError:
-            return False
+            with _as_server_user(self._run_as):
+                self.executor.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
 
     def django_settings(self, name: str = "painting") -> dict:
         """Keys for ``settings.DATABASES['default']`` (the test database is ``test_<name>``)."""
@@ -120,14 +113,11 @@ class EmbeddedPostgres:
         return f"postgres://{self.user}:{quote(self.password, safe='')}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # "fast" shutdown: ends open connections too
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        """Fast shutdown (``pg_ctl stop -m fast`` ends open connections too), then remove the directory."""
+        if self.executor is not None and (self.directory / "data" / "postmaster.pid").exists():
+            with _as_server_user(self._run_as):
+                self.executor.stop()
+        self.executor = None
         if self.directory:
             shutil.rmtree(self.directory, ignore_errors=True)
             self.directory = None
