@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("transfer", "reproduce", "gallery", "lesson", "synth", "mix", "plan", "check")
+BENCHMARKS = ("transfer", "reproduce", "gallery", "lesson", "synth", "mix", "plan", "check", "color")
 
 
 def register(subparsers) -> None:
