@@ -9,6 +9,8 @@ that keep float32. Figures: the largest absolute difference of the outputs (in t
 output's units: 0–1 RGB, L*a*b*, ΔE00) and the best of ``--repeat`` runs
 (``time.perf_counter``) of each, in ms, and their ratio (> 1: ours is faster). The
 docstrings of :mod:`engine.color.spaces` quote these figures for every function kept.
+On a shared machine the times are noisy; ``OPENBLAS_NUM_THREADS=1`` and a larger
+``--repeat`` steady them. The differences are exact.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from engine.benchmarks.lesson import DEFAULT_IMAGES
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("color", help="colour conversions: ours against scikit-image / colour-science")
+    parser = subparsers.add_parser("color", help="colour conversions against scikit-image / colour-science")
     parser.add_argument("--colors", type=int, default=100_000, help="random colours (default 100000)")
     parser.add_argument("--size", type=int, default=512, help="picture side in px (default 512)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs, best kept (default 5)")
@@ -145,8 +147,10 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({"rows": rows}, indent=2))
         return 0
-    print(f"{'function':24} {'reference':34} {'input':16} {'max|Δ|':>9} {'ours ms':>9} {'ref ms':>9} {'ref/ours':>8}  dtypes")
+    print(f"{'function':24} {'reference':34} {'input':16} {'max|Δ|':>9} {'ours ms':>9} {'ref ms':>9} "
+          f"{'ref/ours':>8}  dtypes")
     for r in rows:
         print(f"{r['function']:24} {r['reference']:34} {r['input']:16} {r['max_abs_diff']:9.2e} "
-              f"{r['ours_ms']:9.2f} {r['reference_ms']:9.2f} {r['speedup']:8.2f}  {r['dtype_ours']}/{r['dtype_reference']}")
+              f"{r['ours_ms']:9.2f} {r['reference_ms']:9.2f} {r['speedup']:8.2f}  "
+              f"{r['dtype_ours']}/{r['dtype_reference']}")
     return 0

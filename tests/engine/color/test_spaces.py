@@ -88,3 +88,10 @@ def test_hsv_matches_colorsys():
     hsv = np.random.default_rng(3).random((300, 3))
     expected = np.array([colorsys.hsv_to_rgb(*row) for row in hsv])
     np.testing.assert_allclose(hsv_to_rgb(hsv), expected, atol=1e-12)
+
+
+def test_hsv_hue_wraps_a_full_turn():
+    # skimage's hsv2rgb, which hsv_to_rgb wraps, takes hues in [0, 1) only
+    hsv = np.random.default_rng(4).random((50, 3))
+    turned = hsv + np.array([[-1.0, 0, 0]]) * np.arange(-2, 3).repeat(10)[:, None]
+    np.testing.assert_allclose(hsv_to_rgb(turned), hsv_to_rgb(hsv), atol=1e-9)
