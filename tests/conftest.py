@@ -105,14 +105,13 @@ def database_url() -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL run only the tests that use the database (the rest already ran on SQLite)."""
+    """On PostgreSQL run only the tests marked ``postgresql``: those whose outcome depends on
+    the database (row locks, conditional UPDATEs, transactions around the queue, migrations).
+    The rest already ran on SQLite and would prove nothing new there."""
     if not using_postgresql():
         return
-    database_fixtures = {"db", "transactional_db", "live_server", "django_db_setup"}
-    keep, drop = [], []
-    for item in items:
-        uses_db = item.get_closest_marker("django_db") or database_fixtures & set(getattr(item, "fixturenames", ()))
-        (keep if uses_db else drop).append(item)
+    keep = [item for item in items if item.get_closest_marker("postgresql")]
+    drop = [item for item in items if not item.get_closest_marker("postgresql")]
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

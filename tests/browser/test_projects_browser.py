@@ -19,7 +19,9 @@ def test_sign_up_upload_and_see_the_thumbnail(page, sign_up, shared_data, worker
     page.get_by_role("link", name="My projects", exact=True).click()
     thumbnail = page.locator(".project-card img")
     expect(thumbnail).to_be_visible(timeout=60_000)
-    assert thumbnail.evaluate("img => img.naturalWidth") > 0
+    # Visible is not loaded: wait for the picture itself (a broken one ends with width 0).
+    loaded_width = "img => img.complete ? img.naturalWidth : new Promise(done => { img.onload = img.onerror = () => done(img.naturalWidth); })"
+    assert thumbnail.evaluate(loaded_width) > 0
 
     # A second user gets 404 for the page and the photo.
     other = browser.new_context(base_url=live_server.url)

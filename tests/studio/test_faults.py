@@ -34,7 +34,7 @@ from django.urls import reverse
 
 from studio.embedded_redis import EmbeddedRedis
 from studio.models import Generation, Job
-from tests.conftest import database_url, using_postgresql
+from tests.conftest import database_url
 from tests.studio.conftest import TINY, generation_files, image_bytes, upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,9 +43,9 @@ GRACE = 1.5  # s: a queued run may take this long to reach Redis
 HEARTBEAT = 1.0  # s: workers heartbeat (and reconcile rows) this often
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-# Every trial runs on SQLite; ./test's PostgreSQL pass runs those marked for both (row locks
-# and conditional UPDATEs differ there), not the whole matrix again.
-sqlite_only = pytest.mark.skipif(using_postgresql(), reason="the PostgreSQL pass runs a subset of the fault trials")
+# Every trial runs on SQLite; ./test's PostgreSQL pass runs one of each kind (row locks and
+# conditional UPDATEs differ there), marked ``postgresql``, not the whole matrix again.
+also_on_postgresql = pytest.mark.postgresql
 
 
 def alive(pid: int) -> bool:
@@ -244,9 +244,9 @@ def retry_to_the_end(client, install, generation) -> None:
 # --- A run killed: its row fails within a lease, and Retry paints it again. ---------------------
 
 @pytest.mark.parametrize("victim, stage", [
-    ("worker", "transfer"), pytest.param("worker", "plan", marks=sqlite_only),
-    pytest.param("work-horse", "transfer", marks=sqlite_only), ("work-horse", "plan"),
-    pytest.param("both", "plan", marks=sqlite_only),
+    pytest.param("worker", "transfer", marks=also_on_postgresql), ("worker", "plan"),
+    ("work-horse", "transfer"), pytest.param("work-horse", "plan", marks=also_on_postgresql),
+    ("both", "plan"),
 ])
 def test_a_run_killed_fails_within_a_lease_and_retry_paints_it(alice_client, install, project, styles, victim, stage):
     install.hold(stage)
@@ -268,7 +268,6 @@ def test_a_run_killed_fails_within_a_lease_and_retry_paints_it(alice_client, ins
     assert len(install.runs(generation.job)) == 2
 
 
-@sqlite_only
 def test_a_worker_killed_before_the_run_took_its_row(alice_client, install, project, styles):
     """RQ says started, the row still says queued, and nobody will ever run it."""
     install.hold("queued")
@@ -291,7 +290,7 @@ def healthz_workers(client) -> int | None:
 
 
 @pytest.mark.parametrize("empty, stage", [
-    (True, "transfer"), pytest.param(True, "plan", marks=sqlite_only), pytest.param(False, "transfer", marks=sqlite_only),
+    pytest.param(True, "transfer", marks=also_on_postgresql), (True, "plan"), (False, "transfer"),
 ])
 def test_a_run_goes_on_through_a_redis_restart_and_healthz_recovers(alice_client, client, install, project, styles,
                                                                     empty, stage):
@@ -321,7 +320,8 @@ def stop_workers(install) -> None:
         worker.wait()
 
 
-@pytest.mark.parametrize("fault", ["redis restarted empty", pytest.param("web died before enqueueing", marks=sqlite_only)])
+@pytest.mark.parametrize("fault", [pytest.param("redis restarted empty", marks=also_on_postgresql),
+                                   "web died before enqueueing"])
 def test_a_queued_painting_lost_by_the_queue_fails_and_retry_paints_it(alice_client, install, project, styles,
                                                                         fault, monkeypatch):
     stop_workers(install)  # nobody takes it while the fault happens
@@ -337,7 +337,6 @@ def test_a_queued_painting_lost_by_the_queue_fails_and_retry_paints_it(alice_cli
     retry_to_the_end(alice_client, install, generation)
 
 
-@sqlite_only
 def test_a_queued_painting_waits_through_redis_stopped_a_while(alice_client, install, project, styles):
     stop_workers(install)
     generation = start_painting(alice_client, project, styles[0])
@@ -354,6 +353,7 @@ def test_a_queued_painting_waits_through_redis_stopped_a_while(alice_client, ins
 
 # --- What users do meanwhile: delete a running painting; make a project while one paints. --------
 
+@also_on_postgresql
 def test_deleting_a_running_painting_stops_its_work_horse_at_once(alice_client, install, project, styles):
     install.hold("plan")
     generation = start_painting(alice_client, project, styles[0])
@@ -366,7 +366,6 @@ def test_deleting_a_running_painting_stops_its_work_horse_at_once(alice_client, 
     assert alive(held["worker"])  # the worker itself carries on
 
 
-@sqlite_only
 def test_a_thumbnail_does_not_wait_behind_a_painting(alice_client, install, project, styles):
     """./run's workers: one for paintings (then short jobs), one for short jobs only."""
     from studio.management.commands.serve import WORKERS

@@ -33,6 +33,7 @@ def test_default_styles_install_once_with_one_default(styles):
     assert (default.width, default.height) == (SMALL_STYLE, SMALL_STYLE)
 
 
+@pytest.mark.postgresql  # one default, by a conditional unique constraint
 @pytest.mark.django_db
 def test_making_another_style_default_keeps_exactly_one(styles):
     other = styles[1]
@@ -82,6 +83,7 @@ def test_at_most_two_generations_queued_or_running(alice_client, project, styles
     assert Generation.objects.count() == 2
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, styles):
     response = alice_client.post(reverse("studio:generation-create", args=[project.pk]), form_data(styles[0]))

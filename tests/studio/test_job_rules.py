@@ -14,7 +14,7 @@ from studio import generation_jobs, jobqueue
 from studio.models import Generation, Job
 from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 @pytest.fixture

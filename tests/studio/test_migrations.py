@@ -28,6 +28,7 @@ def back_to_the_latest_schema():
     migrate()  # the next tests need every migration, later ones included
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_stored_lessons_move_into_the_generation(settings, tmp_path, back_to_the_latest_schema):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -24,6 +24,7 @@ def painted(alice, make_painted):
     return make_painted(alice)
 
 
+@pytest.mark.postgresql  # progress is one row per user and generation, kept by a unique constraint
 @pytest.mark.django_db
 def test_one_sub_step_at_a_time_and_done_is_kept_so_a_visit_resumes_there(alice_client, alice, painted):
     substeps = painted.lesson_substeps()

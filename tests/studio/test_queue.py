@@ -19,7 +19,7 @@ from studio import jobqueue, thumbnail_jobs
 from studio.models import Job, Project
 from tests.studio.conftest import image_bytes, run_worker_burst, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def test_thumbnail_job_runs_end_to_end(alice_client):

@@ -17,7 +17,7 @@ from studio.embedded_redis import EmbeddedRedis
 from studio.models import Generation, Job, Project
 from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 MESSAGE = "The painting queue is not available right now; nothing was started. Try again in a minute."
 
