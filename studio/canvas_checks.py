@@ -148,7 +148,7 @@ def result_regions(check: CanvasCheck) -> list[dict]:
     """The regions as the result page lists them: the engine's fields, ``number`` (as in
     the findings picture), ``kind_label``, and the ``recipe`` of their mix when the
     generation's recipes still belong to that colour."""
-    from studio.models.paints import stored_mixing
+    from studio.paint_sets import stored_mixing
 
     mixing = stored_mixing(check.generation)
     recipes = {recipe["number"]: recipe for recipe in (mixing.recipes if mixing else [])}

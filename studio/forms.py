@@ -147,7 +147,7 @@ class GenerationForm(forms.Form):
 
     def clean(self):
         # The 2-paintings limit is checked when the generation is saved, under a lock
-        # (studio.generation_jobs.start_generation): a check here could not hold in parallel.
+        # (studio.generations.start_generation): a check here could not hold in parallel.
         cleaned = super().clean()
         if not cleaned.get("style") and not cleaned.get("custom_style") and "custom_style" not in self.errors:
             raise forms.ValidationError("Pick one of the styles or upload your own style image.")
@@ -159,7 +159,7 @@ class GenerationForm(forms.Form):
         """Refuse runs the transfer queue would kill for taking too long."""
         from django.conf import settings
 
-        from studio.generation_jobs import estimate_seconds
+        from engine.transfer.timing import estimate_seconds
 
         limit = settings.RQ_QUEUES["transfer"]["DEFAULT_TIMEOUT"]
         estimate = estimate_seconds(preset, size)

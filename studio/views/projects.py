@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import generation_jobs, jobqueue, lesson_pdf, thumbnail_jobs
+from studio import generations, jobqueue, lesson_pdf, thumbnail_jobs
 from studio.forms import ProjectCreateForm, ProjectRenameForm
 from studio.models import Job, Project
 from studio.views.files import serve_field
@@ -71,7 +71,7 @@ def project_delete(request, pk):
         title = project.title
         with transaction.atomic():
             for generation in project.generations.select_related("job", "project"):
-                generation_jobs.delete_generation(generation)  # stops running ones, sweeps their files
+                generations.delete_generation(generation)  # stops running ones, sweeps their files
             for job in project.jobs.all():
                 jobqueue.discard(job)
             project.delete()
