@@ -16,11 +16,12 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests.net import free_port
 
 
 def postgres_bindir() -> Path:
@@ -34,11 +35,6 @@ def postgres_bindir() -> Path:
     return Path(initdb).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class EmbeddedPostgres:
     """``start()`` → a server on 127.0.0.1:``port`` for user ``postgres`` with ``password``."""
@@ -46,7 +42,7 @@ class EmbeddedPostgres:
     user = "postgres"
 
     def __init__(self, password: str | None = None):
-        self.port = _free_port()
+        self.port = free_port()
         self.password = password or secrets.token_urlsafe(12) + "/:@%"  # characters a URL must quote
         self.directory: Path | None = None
         self.process: subprocess.Popen | None = None
