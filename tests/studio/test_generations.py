@@ -243,3 +243,13 @@ def test_a_worker_without_weights_fails_loudly_instead_of_painting_randomly(alic
     assert not generation.result and not generation.demo_quality
     assert any(r.exc_info for r in caplog.records if r.name == "studio.job_runs" and r.levelname == "ERROR")
     assert rq_status(generation) == "failed"
+
+
+def test_the_default_preset_is_one_answer():
+    """The model, the form and the engine mean the same run when no preset is chosen."""
+    from engine.transfer.presets import DEFAULT_PRESET
+    from studio.forms import GenerationForm
+
+    assert DEFAULT_PRESET in Generation.Preset.values
+    assert Generation._meta.get_field("preset").default == DEFAULT_PRESET
+    assert GenerationForm.base_fields["preset"].initial == DEFAULT_PRESET
