@@ -26,7 +26,6 @@ def project_list(request):
         thumbnail_job_status=Subquery(thumbnail_job.values("status")[:1]),
     )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    thumbnail_jobs.ensure_thumbnails(page.object_list)  # those made while the queue was down
     return render(request, "studio/project_list.html", {"page": page})
 
 
@@ -44,7 +43,6 @@ def project_create(request):
 
 def project_detail(request, pk):
     project = owned_project(request, pk)
-    thumbnail_jobs.ensure_thumbnails([project])
     thumbnail_job = project.jobs.filter(kind="thumbnail").first()
     if thumbnail_job:
         jobqueue.reconcile(thumbnail_job)
