@@ -8,7 +8,7 @@ from django.urls import reverse
 from studio import generation_jobs, generations
 from studio.models import Generation, Job, LessonFile, StyleImage
 from studio.styles import install_default_styles
-from tests.studio.conftest import SMALL_STYLE, download_pdf, image_bytes, run_worker_burst, upload
+from tests.studio.conftest import SMALL_STYLE, download_pdf, run_worker_burst, upload
 
 TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 
