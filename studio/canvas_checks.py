@@ -148,7 +148,7 @@ def result_regions(check: CanvasCheck) -> list[dict]:
     """The regions as the result page lists them: the engine's fields, ``number`` (as in
     the findings picture), ``kind_label``, and the ``recipe`` of their mix when the
     generation's recipes still belong to that colour."""
-    from studio.models.paints import stored_mixing
+    from studio.paint_sets import stored_mixing
 
     mixing = stored_mixing(check.generation)
     recipes = {recipe["number"]: recipe for recipe in (mixing.recipes if mixing else [])}
@@ -164,7 +164,7 @@ def result_regions(check: CanvasCheck) -> list[dict]:
 
 
 def _reconcile_active(owner: User) -> None:
-    for job in Job.objects.filter(owner=owner, kind="check", status__in=Job.ACTIVE):
+    for job in Job.objects.active().filter(owner=owner, kind="check"):
         jobqueue.reconcile(job)
 
 
@@ -172,7 +172,7 @@ def _lock_and_check_limit(owner: User) -> None:
     """Inside a transaction: serialise this user's starts (their row locked), then refuse
     a check beyond :data:`MAX_ACTIVE_CHECKS` running."""
     User.objects.select_for_update().filter(pk=owner.pk).first()
-    if Job.objects.filter(owner=owner, kind="check", status__in=Job.ACTIVE).count() >= MAX_ACTIVE_CHECKS:
+    if Job.objects.active().filter(owner=owner, kind="check").count() >= MAX_ACTIVE_CHECKS:
         raise Refused(LIMIT_REACHED)
 
 

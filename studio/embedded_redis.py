@@ -56,11 +56,6 @@ def socket_url(directory) -> str:
     return f"unix://{socket_path(directory)}?db=0"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class EmbeddedRedis:
     """Start with :meth:`start`, stop with :meth:`stop`; ``url`` is the ``REDIS_URL`` to use."""

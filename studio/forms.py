@@ -3,6 +3,7 @@ import unicodedata
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from engine.transfer.presets import DEFAULT_PRESET
 from studio.models import Generation, PaintSet, Project, StyleImage, User
 from studio.uploads import ACCEPTED_TEXT, normalise_upload
 
@@ -96,8 +97,8 @@ class GenerationForm(forms.Form):
         required=False, label="…or upload your own style image",
         help_text="Used only for this generation and visible only to you.",
     )
-    # Quick first: a preview in seconds on a CPU; Standard at 512 px takes minutes.
-    preset = forms.ChoiceField(choices=Generation.Preset.choices, initial=Generation.Preset.QUICK, widget=forms.RadioSelect)
+    # The engine's default, as the model's (quick: a preview in seconds on a CPU; standard at 512 px takes minutes).
+    preset = forms.ChoiceField(choices=Generation.Preset.choices, initial=DEFAULT_PRESET, widget=forms.RadioSelect)
     output_size = forms.IntegerField(
         min_value=64, max_value=2048, initial=512, label="Painting size (long side, px)",
         help_text="512 px is a good start; larger takes much longer.",
@@ -147,7 +148,7 @@ class GenerationForm(forms.Form):
 
     def clean(self):
         # The 2-paintings limit is checked when the generation is saved, under a lock
-        # (studio.generation_jobs.start_generation): a check here could not hold in parallel.
+        # (studio.generations.start_generation): a check here could not hold in parallel.
         cleaned = super().clean()
         if not cleaned.get("style") and not cleaned.get("custom_style") and "custom_style" not in self.errors:
             raise forms.ValidationError("Pick one of the styles or upload your own style image.")
@@ -159,7 +160,7 @@ class GenerationForm(forms.Form):
         """Refuse runs the transfer queue would kill for taking too long."""
         from django.conf import settings
 
-        from studio.generation_jobs import estimate_seconds
+        from engine.transfer.timing import estimate_seconds
 
         limit = settings.RQ_QUEUES["transfer"]["DEFAULT_TIMEOUT"]
         estimate = estimate_seconds(preset, size)

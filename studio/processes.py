@@ -19,7 +19,9 @@ RQ's forking worker it:
   by their heartbeats; a Redis that stops answering while a job runs does not end the
   job (its row, not Redis, is the truth);
 - reconciles every active job row as it heartbeats (:func:`studio.jobqueue.reconcile_all`),
-  so a row whose run vanished ends within a lease even when no page looks at it.
+  so a row whose run vanished ends within a lease even when no page looks at it, and queues
+  the thumbnails of projects created while the queue was down
+  (:func:`studio.thumbnail_jobs.queue_missing_thumbnails`).
 """
 
 from __future__ import annotations
@@ -158,10 +160,12 @@ class Worker(RQWorker):
         from django.db import connections
 
         from studio.jobqueue import reconcile_all
+        from studio.thumbnail_jobs import queue_missing_thumbnails
 
         try:
             reconcile_all()
+            queue_missing_thumbnails()
         except Exception:  # never let the sweep take the worker down
-            logger.exception("could not reconcile the job rows")
+            logger.exception("could not sweep the job rows")
         finally:
             connections.close_all()

@@ -1,4 +1,5 @@
-"""Project thumbnails: made by a worker from the stored photo, and again when the queue is back.
+"""Project thumbnails: made by a worker from the stored photo, and again when the queue is back
+(the workers' sweep queues those missed while it was down: :func:`queue_missing_thumbnails`).
 
 Workers may run on other machines: files are read and written only through Django's
 storage API (``field.open()``, ``field.save()``), never through local paths.
@@ -24,8 +25,8 @@ THUMBNAIL_SIZE = (360, 360)
 def start_thumbnail(project: Project) -> Job | None:
     """Queue the thumbnail of ``project``; None (and no row) while the queue is unreachable.
 
-    A project works without its thumbnail: :func:`ensure_thumbnails` tries again when a
-    page shows it, so the thumbnail is made once the queue is back.
+    A project works without its thumbnail: :func:`queue_missing_thumbnails` (run by every
+    worker as it heartbeats) tries again, so the thumbnail is made once the queue is back.
     """
     try:
         jobqueue.check_available("default")
@@ -40,12 +41,20 @@ def start_thumbnail(project: Project) -> Job | None:
     return job
 
 
-def ensure_thumbnails(projects) -> None:
-    """Queue the thumbnail of each project that has none and no job making one."""
-    for project in projects:
-        if not project.thumbnail and not project.jobs.filter(kind="thumbnail").exists():
-            if start_thumbnail(project) is None:
-                return  # the queue is still down: the next page view tries again
+def queue_missing_thumbnails(limit: int = 50) -> int:
+    """Queue the thumbnail of up to ``limit`` projects that have none and no job making one
+    (created while the queue was down); returns how many were queued.
+
+    Run by the workers' sweep (:class:`studio.processes.Worker`), not by pages: a GET
+    writes nothing. Two workers sweeping at once may both queue one project; the second
+    thumbnail replaces the first (:func:`make_project_thumbnail`), so that race is harmless.
+    """
+    queued = 0
+    for project in Project.objects.filter(thumbnail="").exclude(jobs__kind="thumbnail")[:limit]:
+        if start_thumbnail(project) is None:
+            break  # the queue is down again: the next sweep tries
+        queued += 1
+    return queued
 
 
 def make_thumbnail_image(field, size=THUMBNAIL_SIZE) -> ContentFile:

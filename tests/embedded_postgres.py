@@ -22,9 +22,10 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import tempfile
 from pathlib import Path
+
+from tests.net import free_port
 
 
 def postgres_bindir() -> Path:
@@ -37,11 +38,6 @@ def postgres_bindir() -> Path:
         raise RuntimeError("PostgreSQL is not installed: ./test installs Debian's postgresql with apt")
     return Path(pg_ctl).parent
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -70,7 +66,7 @@ class EmbeddedPostgres:
     user = "postgres"
 
     def __init__(self, password: str | None = None):
-        self.port = _free_port()
+        self.port = free_port()
         self.password = password or secrets.token_urlsafe(12) + "/:@%"  # characters a URL must quote
         self.directory: Path | None = None
         self.executor = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-from html import escape
 
 import numpy as np
 from PIL import Image
@@ -72,7 +71,3 @@ def stroke_map_svg(layer: PlanLayer, shape: tuple[int, int], palette_rgb, *,
     parts.append("</svg>")
     return "\n".join(p for p in parts if p)
 
-
-def stroke_map_title(layer: PlanLayer) -> str:
-    """One line saying what the map shows, for captions."""
-    return escape(f"Layer {layer.index + 1}: {len(layer.strokes)} strokes, {layer.brush_mm:g} mm brush")

@@ -109,7 +109,7 @@ def _preset(cls, name: str = DEFAULT_PRESET, **overrides) -> TransferSettings:
     return cls(**{"preset": name, **PRESETS[name], **overrides})
 
 
-# Attached after @dataclass so the ``preset`` field keeps "standard" as its default;
+# Attached after @dataclass so the ``preset`` field keeps DEFAULT_PRESET as its default;
 # on instances ``settings.preset`` is still the preset's name.
 TransferSettings.preset = classmethod(_preset)
 

@@ -39,45 +39,14 @@
 
 // The generation page: live progress bar, stage, time left and preview; reload when done.
 // Every line says what is true now: "queued" until a worker starts, a word in the empty
-// preview box, time left from the recent rate of progress (the last minute, not the average
-// since the start: the full-size passes are the slowest), and no stage once it has ended.
+// preview box, and no stage once it has ended. The time left comes in words with the
+// status (studio.generation_status): estimated on the server only, shown here as it is.
 (function () {
   "use strict";
   const panel = document.querySelector("[data-status-url]");
   if (!panel || !window.PaintingAssistant) return;
   const $ = (selector) => panel.querySelector(selector);
   const ENDED = { succeeded: "Finished: loading the lesson…", failed: "Stopped: loading the reason…", cancelled: "Cancelled." };
-  const samples = [];  // [seconds, progress] seen while running
-  const WINDOW = 60;
-
-  function inWords(seconds) {
-    if (seconds == null || !isFinite(seconds)) return "";
-    if (seconds < 60) return "less than a minute";
-    const minutes = Math.round(seconds / 60);
-    if (minutes < 60) return "about " + minutes + " min";
-    const rest = minutes % 60;
-    return "about " + Math.floor(minutes / 60) + " h" + (rest ? " " + String(rest).padStart(2, "0") + " min" : "");
-  }
-
-  function recentSecondsLeft(progress) {
-    const now = performance.now() / 1000;
-    samples.push([now, progress]);
-    while (samples.length > 2 && now - samples[0][0] > WINDOW) samples.shift();
-    const [t0, p0] = samples[0];
-    if (now - t0 < 15) return null;  // not enough to measure yet: trust the server
-    if (progress <= p0) return Infinity;  // no progress lately
-    return (1 - progress) * (now - t0) / (progress - p0);
-  }
-
-  function timeLeftText(status) {
-    if (status.status === "queued") {
-      return status.seconds_left ? "Painting takes " + inWords(status.seconds_left) + " once it starts." : "";
-    }
-    const recent = recentSecondsLeft(status.progress);
-    if (recent === Infinity) return "No progress in the last minute; still working.";
-    const seconds = recent == null ? status.seconds_left : recent;
-    return seconds ? inWords(seconds) + " left" : "";
-  }
 
   window.PaintingAssistant.pollJob(panel.dataset.statusUrl, (status) => {
     const percent = Math.round(status.progress * 100);
@@ -98,7 +67,7 @@
       $("[data-stage]").textContent = status.stage_label || "Starting";
       if (placeholder) placeholder.textContent = "The first preview appears after the first pass over the picture.";
     }
-    $("[data-time-left]").textContent = timeLeftText(status);
+    $("[data-time-left]").textContent = status.time_left || "";
     if (status.preview_url) {
       const img = $("[data-preview]");
       if (!img.src.endsWith(status.preview_url)) img.src = status.preview_url;

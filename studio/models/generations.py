@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from engine.transfer.presets import DEFAULT_PRESET
 from studio.models.jobs import Job
 from studio.models.styles import StyleImage
 from studio.storage_paths import random_name, user_folder
@@ -49,7 +50,9 @@ class Generation(models.Model):
     custom_style = models.ImageField(upload_to=generation_path, blank=True, help_text="A private style image.")
     custom_style_label = models.CharField(max_length=255, blank=True)
     # Parameters
-    preset = models.CharField(max_length=12, choices=Preset.choices, default=Preset.STANDARD)
+    # The engine's default (quick: a preview in seconds on a CPU), so a generation saved without
+    # a preset, the form and the command line all mean the same run.
+    preset = models.CharField(max_length=12, choices=Preset.choices, default=DEFAULT_PRESET)
     output_size = models.PositiveIntegerField(default=512, help_text="Long side of the painting, px")
     style_strength = models.FloatField(default=1.0)
     preserve_colors = models.BooleanField(default=False)

@@ -3,7 +3,7 @@
 Used by the recipe includes of the palette and step sections (generation page, print
 page, PDF), so the shared lesson context needs nothing new. It only reads the stored
 recipes (once per request and generation): the job and the POSTs that change the paints
-compute them (:mod:`studio.models.paints`).
+compute them (:mod:`studio.paint_sets`).
 """
 
 from django import template
@@ -18,7 +18,7 @@ def mixing_for(context, generation):
     cached = getattr(generation, "_mixing_context", None)
     if cached is not None:
         return cached or None
-    from studio.models.paints import stored_mixing
+    from studio.paint_sets import stored_mixing
 
     mixing = stored_mixing(generation)
     if mixing is None:

@@ -4,8 +4,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import canvas_checks, generation_jobs, jobqueue, lesson_pdf
+from studio import canvas_checks, generations, jobqueue, lesson_pdf
 from studio.forms import GenerationForm, LevelForm
+from studio.generation_status import generation_status as status_of, preset_choices
 from studio.lessons import generation_field, lesson_context, level_choices
 from studio.models import Generation, Job, StyleImage
 from studio.views.files import download_name, serve_field
@@ -24,17 +25,13 @@ def generation_create(request, pk):
     form = GenerationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            generation = generation_jobs.start_generation(
+            generation = generations.start_generation(
                 project, paint_set=form.cleaned_data["paint_set"], **form.generation_parameters())
         except jobqueue.Refused as refusal:  # the 2-painting limit or the queue down: nothing saved
             form.add_error(None, str(refusal))
         else:
             return redirect(generation)
-    presets = [
-        {"value": value, "label": label, "description": generation_jobs.preset_description(value),
-         "seconds": generation_jobs.estimate_seconds(value, 512)}
-        for value, label in Generation.Preset.choices
-    ]
+    presets = preset_choices(512)
     styles = StyleImage.objects.active()
     return render(request, "studio/generation_form.html", {
         "project": project, "form": form, "presets": presets, "styles": styles, "levels": level_choices("40x30cm"),
@@ -45,12 +42,15 @@ def generation_detail(request, pk):
     generation = owned_generation(request, pk)
     jobqueue.reconcile(generation.job)
     context = lesson_context(generation)
+    context["status"] = status_of(generation)  # the progress panel's first render, as the script polls it
     context["checks"] = canvas_checks.history(generation)  # the painter's canvas over time, newest first
     return render(request, "studio/generation_detail.html", context)
 
 
 def generation_status(request, pk):
-    return JsonResponse(generation_jobs.generation_status(owned_generation(request, pk)))
+    generation = owned_generation(request, pk)
+    jobqueue.reconcile(generation.job)  # a run that vanished ends here, before the page is told
+    return JsonResponse(status_of(generation))
 
 
 @require_POST
@@ -65,7 +65,7 @@ def generation_cancel(request, pk):
 def generation_retry(request, pk):
     generation = owned_generation(request, pk)
     try:
-        generation_jobs.retry_generation(generation)
+        generations.retry_generation(generation)
     except jobqueue.Refused as refusal:  # still running, finished, the limit, the queue down
         messages.error(request, str(refusal))
     else:
@@ -82,7 +82,7 @@ def generation_replan(request, pk):
         messages.error(request, "Choose a lesson level: beginner, intermediate or detailed.")
         return redirect(generation)
     try:
-        generation_jobs.replan_generation(generation, form.cleaned_data["level"])
+        generations.replan_generation(generation, form.cleaned_data["level"])
     except jobqueue.Refused as refusal:  # still running, no painting yet, the limit, the queue down
         messages.error(request, str(refusal))
     else:
@@ -95,7 +95,7 @@ def generation_delete(request, pk):
     if request.method == "POST":
         project = generation.project
         with transaction.atomic():
-            generation_jobs.delete_generation(generation)  # stops it if running; no file left behind
+            generations.delete_generation(generation)  # stops it if running; no file left behind
         messages.success(request, "Generation deleted with its files.")
         return redirect(project)
     return render(request, "studio/generation_confirm_delete.html", {"generation": generation})

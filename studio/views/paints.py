@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from studio import lesson_pdf
 from studio.models import Generation
-from studio.models.paints import PaintSet, choose_paint_set, default_paints_json, refresh_recipes_of
+from studio.models.paints import PaintSet, default_paints_json
+from studio.paint_sets import choose_paint_set, refresh_recipes_of
 from studio.paint_set_forms import PaintSetChoiceForm, PaintSetForm
 from studio.views.generations import owned_generation
 

@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import generation_jobs, jobqueue, lesson_pdf, thumbnail_jobs
+from studio import generations, jobqueue, lesson_pdf, thumbnail_jobs
 from studio.forms import ProjectCreateForm, ProjectRenameForm
 from studio.models import Job, Project
 from studio.views.files import serve_field
@@ -26,7 +26,6 @@ def project_list(request):
         thumbnail_job_status=Subquery(thumbnail_job.values("status")[:1]),
     )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    thumbnail_jobs.ensure_thumbnails(page.object_list)  # those made while the queue was down
     return render(request, "studio/project_list.html", {"page": page})
 
 
@@ -44,7 +43,6 @@ def project_create(request):
 
 def project_detail(request, pk):
     project = owned_project(request, pk)
-    thumbnail_jobs.ensure_thumbnails([project])
     thumbnail_job = project.jobs.filter(kind="thumbnail").first()
     if thumbnail_job:
         jobqueue.reconcile(thumbnail_job)
@@ -71,7 +69,7 @@ def project_delete(request, pk):
         title = project.title
         with transaction.atomic():
             for generation in project.generations.select_related("job", "project"):
-                generation_jobs.delete_generation(generation)  # stops running ones, sweeps their files
+                generations.delete_generation(generation)  # stops running ones, sweeps their files
             for job in project.jobs.all():
                 jobqueue.discard(job)
             project.delete()

@@ -51,6 +51,7 @@ def test_status_json_reports_stage_progress_and_time_left(alice_client, make_gen
     assert status["status"] == "running" and status["progress"] == 0.5
     assert status["stage_label"] == "Finding the palette"
     assert 20 <= status["seconds_left"] <= 40  # 30 s elapsed for half the work
+    assert status["time_left"] == "less than a minute left"  # the words the page and app.js show
 
 
 def test_failed_page_shows_the_reason_and_retry(alice_client, make_generation):

@@ -5,10 +5,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from studio import generation_jobs
+from studio import generation_jobs, generations
 from studio.models import Generation, Job, LessonFile, StyleImage
 from studio.styles import install_default_styles
-from tests.studio.conftest import SMALL_STYLE, download_pdf, image_bytes, run_worker_burst, upload
+from tests.studio.conftest import SMALL_STYLE, download_pdf, run_worker_burst, upload
 
 TINY = {"preset": "quick", "output_size": 64, "style_strength": 1.0, "palette_colors": 6, "canvas": "40x30cm", "seed": 3}
 
@@ -127,7 +127,7 @@ def test_a_generation_runs_end_to_end_on_the_worker(alice_client, project, style
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_shows_its_reason_and_retry_succeeds(alice_client, project, styles):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     photo = project.photo.name
     saved = default_storage.open(photo).read()
     default_storage.delete(photo)  # the worker will not find the photo
@@ -146,7 +146,7 @@ def test_a_failure_shows_its_reason_and_retry_succeeds(alice_client, project, st
 
 @pytest.mark.django_db(transaction=True)
 def test_cancel_stops_a_running_generation(alice, project, styles, monkeypatch):
-    generation = generation_jobs.start_generation(project, style=styles[0], **{**TINY, "preset": "standard"})
+    generation = generations.start_generation(project, style=styles[0], **{**TINY, "preset": "standard"})
     from studio import jobqueue
 
     original_update = jobqueue.JobReporter.update
@@ -164,7 +164,7 @@ def test_cancel_stops_a_running_generation(alice, project, styles, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_a_generation_deletes_its_files(alice_client, project, styles):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     run_worker_burst(("transfer",))
     generation.refresh_from_db()
     names = [generation.result.name] + [f.file.name for f in generation.lesson_files.all()]
@@ -197,7 +197,7 @@ def rq_status(generation) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_the_users_mistake_is_shown_as_it_is_and_not_logged_as_an_error(alice, make_project, styles, caplog):
     project = make_project(alice, size=(512, 64))  # a strip: at 64 px its short side would be 8 px
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     run_worker_burst(("transfer",))
     generation.job.refresh_from_db()
     assert generation.job.status == Job.Status.FAILED
@@ -215,7 +215,7 @@ def test_a_bug_is_logged_with_its_traceback_failed_in_rq_and_not_blamed_on_the_u
         raise ValueError("an engine bug: index 7 out of range")
 
     monkeypatch.setattr(engine.lesson.build, "build_lesson", broken)
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     run_worker_burst(("transfer",))
     generation.job.refresh_from_db()
     assert generation.job.status == Job.Status.FAILED
@@ -237,7 +237,7 @@ def test_a_worker_without_weights_fails_loudly_instead_of_painting_randomly(alic
 
     monkeypatch.setenv("PAINTING_VGG19_WEIGHTS", "imagenet")
     monkeypatch.setattr(engine.transfer.vgg, "get_feature_extractor", no_weights)
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     run_worker_burst(("transfer",))
     generation.refresh_from_db()
     generation.job.refresh_from_db()
@@ -245,3 +245,13 @@ def test_a_worker_without_weights_fails_loudly_instead_of_painting_randomly(alic
     assert not generation.result and not generation.demo_quality
     assert any(r.exc_info for r in caplog.records if r.name == "studio.job_runs" and r.levelname == "ERROR")
     assert rq_status(generation) == "failed"
+
+
+def test_the_default_preset_is_one_answer():
+    """The model, the form and the engine mean the same run when no preset is chosen."""
+    from engine.transfer.presets import DEFAULT_PRESET
+    from studio.forms import GenerationForm
+
+    assert DEFAULT_PRESET in Generation.Preset.values
+    assert Generation._meta.get_field("preset").default == DEFAULT_PRESET
+    assert GenerationForm.base_fields["preset"].initial == DEFAULT_PRESET

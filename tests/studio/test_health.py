@@ -3,7 +3,7 @@ from django.urls import reverse
 from rq.worker import Worker
 
 import django_rq
-from studio.embedded_redis import free_port
+from tests.net import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from studio import generation_jobs, jobqueue
+from studio import generations, jobqueue
 from studio.models import Generation, Job
 from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst
 
@@ -49,7 +49,7 @@ def test_the_two_painting_limit_holds_under_parallel_requests(alice, project, st
 
 
 def test_retry_of_a_finished_painting_is_refused_and_keeps_its_results(alice_client, project, styles):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     generation.result.save("r.png", ContentFile(image_bytes(format="PNG"), name="r.png"))
     Job.objects.filter(pk=generation.job.pk).update(status=Job.Status.SUCCEEDED, progress=1.0)
     response = alice_client.post(reverse("studio:generation-retry", args=[generation.pk]), follow=True)
@@ -61,7 +61,7 @@ def test_retry_of_a_finished_painting_is_refused_and_keeps_its_results(alice_cli
 
 
 def test_deleting_a_running_painting_stops_it_and_leaves_no_file(alice_client, project, styles, monkeypatch):
-    generation = generation_jobs.start_generation(project, style=styles[0], **{**TINY, "preset": "standard"})
+    generation = generations.start_generation(project, style=styles[0], **{**TINY, "preset": "standard"})
     original_update = jobqueue.JobReporter.update
     reports = []
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from studio import generation_jobs, jobqueue
+from studio import generations, jobqueue
 from studio.models import Job, LessonFile, PaintAlongProgress
 from tests.studio.conftest import run_worker_burst
 
@@ -123,13 +123,13 @@ def test_re_planning_is_refused_while_it_runs_or_without_a_painting(alice_client
     with pytest.raises(jobqueue.Refused, match="still in progress"):
         Job.objects.filter(pk=painted.job.pk).update(status=Job.Status.RUNNING)
         painted.job.refresh_from_db()
-        generation_jobs.replan_generation(painted, "detailed")
+        generations.replan_generation(painted, "detailed")
     Job.objects.filter(pk=painted.job.pk).update(status=Job.Status.FAILED)
     painted.job.refresh_from_db()
     painted.result = ""
     painted.save()
     with pytest.raises(jobqueue.Refused, match="no painting"):
-        generation_jobs.replan_generation(painted, "detailed")
+        generations.replan_generation(painted, "detailed")
     response = alice_client.post(reverse("studio:generation-replan", args=[painted.pk]), {"level": "expert"},
                                  follow=True)
     assert "Choose a lesson level" in response.content.decode()

@@ -40,7 +40,7 @@ def finished(alice, make_project):
 
 
 def make_set(owner, name="Earth palette", paints=EARTH_SET):
-    from studio.models.paints import check_paints
+    from studio.paint_sets import check_paints
 
     return PaintSet.objects.create(owner=owner, name=name, paints=check_paints(paints))
 

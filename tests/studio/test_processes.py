@@ -8,7 +8,6 @@ checks that in every trial that kills one.)
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from studio import thumbnail_jobs
 from studio.embedded_redis import EmbeddedRedis, socket_url
 from studio.models import Job
 from tests.conftest import database_url, using_postgresql
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,11 +66,6 @@ def wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def health(port: int) -> dict | None:
     import json
@@ -84,7 +79,7 @@ def health(port: int) -> dict | None:
 
 def serve(var: Path, media: Path) -> tuple[subprocess.Popen, int]:
     """``./run``'s last step for a checkout whose var/ is ``var``: no REDIS_URL, its own Redis."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(VAR_DIR=str(var), MEDIA_ROOT=str(media), DATABASE_URL=database_url(), PAINTING_VGG19_WEIGHTS="random",
                PAINTING_WORKER_HEARTBEAT_SECONDS="2")

@@ -205,10 +205,10 @@ def test_retry_is_not_troubled_by_what_rq_left_of_a_killed_run(alice_client, ali
     ("Execution … not found in Redis" when that RQ job is deleted): Retry must still work."""
     from rq.executions import Execution, ExecutionRegistry
 
-    from studio import generation_jobs
+    from studio import generations
     from tests.studio.conftest import TINY
 
-    generation = generation_jobs.start_generation(make_project(alice), style=styles[0], **TINY)
+    generation = generations.start_generation(make_project(alice), style=styles[0], **TINY)
     connection = django_rq.get_connection("transfer")
     rq_job = RQJob.fetch(generation.job.rq_job_id, connection=connection)
     rq_job.set_status("started")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 import django_rq
-from studio import generation_jobs, jobqueue
+from studio import generations, jobqueue, thumbnail_jobs
 from studio.embedded_redis import EmbeddedRedis
 from studio.models import Generation, Job, Project
 from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst, upload
@@ -52,7 +52,7 @@ def test_a_queue_failing_at_commit_takes_back_the_saved_rows(project, styles, qu
     """Redis answers the check, then dies before the transaction commits."""
     with pytest.raises(jobqueue.QueueUnavailable):
         with transaction.atomic():
-            generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+            generation = generations.start_generation(project, style=styles[0], **TINY)
             queue_server.stop()
     assert not Generation.objects.exists() and not Job.objects.exists()
     assert generation_files(generation) == []
@@ -71,7 +71,12 @@ def test_new_project_with_the_queue_down_works_and_gets_its_thumbnail_later(alic
     assert not Job.objects.exists()
 
     queue_server.start()
-    assert alice_client.get(project.get_absolute_url()).status_code == 200  # the page asks again
+    assert alice_client.get(project.get_absolute_url()).status_code == 200
+    assert not Job.objects.exists()  # a page view writes nothing: the workers' sweep asks again
+    from studio.processes import Worker
+
+    Worker([django_rq.get_queue("default")], connection=django_rq.get_connection("default"))._sweep_jobs()
+    assert thumbnail_jobs.queue_missing_thumbnails() == 0  # queued once, not again
     job = Job.objects.get(kind="thumbnail")
     run_worker_burst()
     job.refresh_from_db()
@@ -80,7 +85,7 @@ def test_new_project_with_the_queue_down_works_and_gets_its_thumbnail_later(alic
 
 
 def test_cancel_with_the_queue_down_and_the_left_over_rq_job_does_nothing(alice_client, project, styles, queue_server):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     queue_server.stop()
     response = alice_client.post(reverse("studio:generation-cancel", args=[generation.pk]))
     assert response.status_code == 302
@@ -97,9 +102,9 @@ def test_cancel_with_the_queue_down_and_the_left_over_rq_job_does_nothing(alice_
 
 
 def test_delete_generation_and_project_with_the_queue_down(alice_client, project, make_project, styles, queue_server):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     other_project = make_project(project.owner, title="Second")
-    other = generation_jobs.start_generation(other_project, style=styles[0], **TINY)
+    other = generations.start_generation(other_project, style=styles[0], **TINY)
     queue_server.stop()
 
     response = alice_client.post(reverse("studio:generation-delete", args=[generation.pk]))
@@ -117,7 +122,7 @@ def test_delete_generation_and_project_with_the_queue_down(alice_client, project
 
 
 def test_retry_with_the_queue_down_changes_nothing(alice_client, project, styles, queue_server):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     generation.preview.save("p.jpg", ContentFile(image_bytes(), name="p.jpg"))
     Job.objects.filter(pk=generation.job.pk).update(status=Job.Status.FAILED, message="out of memory")
     queue_server.stop()
@@ -130,7 +135,7 @@ def test_retry_with_the_queue_down_changes_nothing(alice_client, project, styles
 
 
 def test_pages_and_status_answer_with_the_queue_down(alice_client, project, styles, queue_server):
-    generation = generation_jobs.start_generation(project, style=styles[0], **TINY)
+    generation = generations.start_generation(project, style=styles[0], **TINY)
     queue_server.stop()
     for url in (project.get_absolute_url(), generation.get_absolute_url(), reverse("studio:project-list"),
                 reverse("studio:generation-status", args=[generation.pk])):

@@ -12,7 +12,7 @@ def test_web_and_worker_parent_never_import_tensorflow():
         "import os, sys, django;"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'painting_site.settings'); django.setup();"
         "import painting_site.urls, studio.thumbnail_jobs, studio.generation_jobs, studio.processes, studio.admin, engine.transfer.stylize;"
-        "from studio.generation_jobs import estimate_seconds; estimate_seconds('standard', 512);"
+        "import studio.generations; from studio.generation_status import preset_choices; preset_choices(512);"
         "print(sorted(m for m in ('tensorflow', 'keras', 'jax', 'torch') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
