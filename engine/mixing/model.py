@@ -4,15 +4,16 @@ Each paint's masstone colour is turned into a plausible reflectance spectrum by
 spectral upsampling (Mallett & Yuksel 2019, "Spectral Primary Decomposition for
 Rendering with sRGB Reflectance", as implemented by ``colour-science``): the spectrum is
 a non-negative blend of three basis spectra, lies in [0, 1] at every wavelength and
-reproduces the sRGB colour exactly under D65. Paints are then mixed with single-constant
-Kubelka–Munk theory: per wavelength, K/S = (1 − R)² / 2R; the mix's K/S is the
-parts-weighted mean of the paints' K/S; the mix's reflectance is R = 1 + K/S −
-√((K/S)² + 2 K/S). The spectrum goes back to CIE XYZ (CIE 1931 2°, D65) and sRGB
+reproduces the sRGB colour exactly under D65. Paints are then mixed with two-constant
+Kubelka–Munk theory, S known only relatively: per wavelength, K/S = (1 − R)² / 2R; the
+mix's K/S is the mean of the paints' K/S weighted by parts × scattering (each paint's
+scattering estimated from its lightness, :func:`scattering`); the mix's reflectance is
+R = 1 + K/S − √((K/S)² + 2 K/S). The spectrum goes back to CIE XYZ (CIE 1931 2°, D65) and sRGB
 through ``colour-science``. That is why blue and yellow make green here, not grey:
 each absorbs what the other reflects.
 
-Single-constant K–M treats every paint as equally strong per part (real tinting
-strengths differ) and ignores surface reflection; it predicts mixes, not brands.
+Scattering from lightness is an estimate (real tinting strengths differ by brand and
+pigment) and surface reflection is ignored; the model predicts mixes, not brands.
 The Kubelka–Munk equations are the only colour science written here: ``colour-science``
 has spectral upsampling and colorimetry but no paint mixing.
 """
@@ -117,7 +118,7 @@ def scattering(rgb) -> np.ndarray:
     pigments (titanium white, cadmiums, ochres) are opaque and scatter strongly; dark
     ones (phthalos, alizarin, umbers) are transparent and scatter little, so S is taken
     as the masstone's relative luminance Y, at least :data:`MIN_SCATTERING`. Without
-    this, single-constant K–M makes a dark paint as strong per part as white, and a
+    this (single-constant K–M, every S equal), K–M makes a dark paint as strong per part as white, and a
     light grey would take 100 parts of white to one of black.
 
     Parameters
