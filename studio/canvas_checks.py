@@ -1,34 +1,31 @@
-"""Check my canvas: a photo of the painter's canvas compared with a step of their lesson.
+"""Check my canvas: starting, re-running, listing and deleting checks; what views call (web side).
 
-Web side: :func:`start_check` saves the photo (already through the upload rules,
+A check is a photo of the painter's canvas compared with a step of their lesson.
+:func:`start_check` saves the photo (already through the upload rules,
 :func:`studio.uploads.normalise_upload`) as a :class:`~studio.models.CanvasCheck` and
 queues its job on the short ``default`` queue, or refuses with a message having saved
 nothing (the queue down, too many checks running). :func:`check_again` runs a check
 again on the same record with the corners the painter dragged: one record per photo,
 so the history counts photos of the canvas, not attempts, and the photo is stored once.
 :func:`delete_check` and :func:`discard_checks` (before a generation goes) leave no file.
-Worker side: :func:`run_check` computes the step's target (:mod:`studio.check_targets`),
-runs :func:`engine.check.pipeline.check_photo` with progress, and stores the findings
-and their pictures in one write, only while its run holds the job
-(:meth:`~studio.job_runs.JobReporter.owned`).
+The job itself runs in a worker (:mod:`studio.canvas_check_jobs`); this module never
+imports it (see :func:`__getattr__`).
 """
 
 from __future__ import annotations
 
-import io
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 from redis.exceptions import RedisError
 
-from engine.imageio import encode_compact_png, encode_jpeg, pil_to_rgb_array
 from studio import jobqueue
-from studio.jobqueue import Cancelled, JobReporter, QueueUnavailable, Refused
+from studio.jobqueue import QueueUnavailable, Refused
 from studio.models import CanvasCheck, Generation, Job, User
 from studio.storage_paths import delete_files
 
+# The worker's entry point, by dotted path: RQ stores this string with every queued job,
+# so it stays as it is while jobs may be waiting (see studio.canvas_check_jobs).
+RUN_CHECK = "studio.canvas_check_jobs.run_check"
 MAX_ACTIVE_CHECKS = 3
 LIMIT_REACHED = (f"You already have {MAX_ACTIVE_CHECKS} canvas checks running. Wait a few seconds for their "
                  "findings, then check again.")
@@ -45,8 +42,6 @@ STAGE_LABELS = {
 KIND_LABELS = {"too_dark": "Too dark", "too_light": "Too light", "off_colour": "Off in colour"}
 
 
-# --- Web side -------------------------------------------------------------------------
-
 def start_check(generation: Generation, step_key: str, photo, label: str = "") -> CanvasCheck:
     """Save a check of ``photo`` (a :class:`~studio.uploads.NormalisedImage`) against
     step ``step_key`` and queue its job, or raise :class:`Refused` having saved nothing."""
@@ -61,7 +56,7 @@ def start_check(generation: Generation, step_key: str, photo, label: str = "") -
             check.photo.save(photo.content.name, photo.content, save=False)
             check.save()
             job = check.job
-            jobqueue.enqueue_on_commit(job, "studio.canvas_checks.run_check", args=(str(check.pk),),
+            jobqueue.enqueue_on_commit(job, RUN_CHECK, args=(str(check.pk),),
                                        undo=lambda: Job.objects.filter(pk=job.pk).delete())
     except BaseException:
         if check.photo and not CanvasCheck.objects.filter(pk=check.pk).exists():
@@ -92,7 +87,7 @@ def check_again(check: CanvasCheck, corners) -> CanvasCheck:
             check.save(update_fields=["corners_given", "findings", "target", "rectified", "picture"])
             transaction.on_commit(lambda: delete_files(old))
             jobqueue.enqueue_on_commit(
-                job, "studio.canvas_checks.run_check", args=(str(check.pk),),
+                job, RUN_CHECK, args=(str(check.pk),),
                 undo=lambda: Job.objects.filter(pk=job.pk).update(
                     status=Job.Status.FAILED, message=jobqueue.QUEUE_UNAVAILABLE, finished_at=timezone.now()),
             )
@@ -176,57 +171,12 @@ def _lock_and_check_limit(owner: User) -> None:
         raise Refused(LIMIT_REACHED)
 
 
-# --- Worker side ----------------------------------------------------------------------
+def __getattr__(name: str):
+    """``studio.canvas_checks.run_check``: the path RQ stored with checks queued before the job
+    moved to :mod:`studio.canvas_check_jobs`; a worker that runs one finds the job there. Looked
+    up only then, so the web process never imports the worker side."""
+    if name == "run_check":
+        from studio.canvas_check_jobs import run_check
 
-@jobqueue.reported(stage="target")
-def run_check(reporter: JobReporter, check_id: str) -> None:
-    """The job: compare the check's photo with its step's target and store the findings."""
-    from engine.check.pipeline import STAGES, check_photo
-    from studio.check_targets import step_target
-
-    check = CanvasCheck.objects.select_related("generation__project").get(pk=check_id)
-    target = step_target(check.generation, check.step_key)
-    with check.photo.open("rb") as handle:
-        photo = pil_to_rgb_array(Image.open(io.BytesIO(handle.read())))
-
-    def progress(done: int, total: int, stage: str) -> None:
-        upcoming = STAGES[done] if done < total else "saving"
-        if not reporter.update(0.1 + 0.85 * done / total, stage=upcoming, force=True):
-            raise Cancelled()
-
-    reporter.update(0.1, stage=STAGES[0], force=True)
-    findings = check_photo(photo, target.image, target.canvas, palette_rgb=target.palette_rgb,
-                           brush_mm=target.brush_mm, corners=check.corners_given, progress=progress)
-    _store(check, reporter, findings, target)
-
-
-def _store(check: CanvasCheck, reporter: JobReporter, findings, target) -> None:
-    """Write the pictures, then record them and the findings in one transaction while this
-    run holds the job; files it could not record are removed again."""
-    palette = {color.number: color for color in check.generation.lesson_palette()}
-    payload = findings.to_json()
-    for region in payload["regions"]:
-        color = palette.get(region["color"])
-        # The mix as it was when checked: the page shows its recipe only while it is still this colour.
-        region["mix"] = {"number": color.number, "hex": color.hex, "name": color.name} if color else None
-    payload["target_size"] = [int(target.image.shape[1]), int(target.image.shape[0])]
-    pictures = {"target": ("target.png", encode_compact_png(target.image)),
-                "rectified": ("rectified.jpg", encode_jpeg(findings.rectified, quality=90)),
-                "picture": ("findings.jpg", encode_jpeg(findings.picture(), quality=90))}
-    written = []
-    try:
-        for field_name, (name, data) in pictures.items():
-            field = getattr(check, field_name)
-            field.save(name, ContentFile(data, name=name), save=False)
-            written.append(field)
-        with reporter.owned():
-            row = CanvasCheck.objects.select_for_update().filter(pk=check.pk).first()
-            if row is None:
-                raise Cancelled()  # deleted meanwhile
-            old = row.result_files()
-            CanvasCheck.objects.filter(pk=check.pk).update(
-                findings=payload, **{name: getattr(check, name).name for name in pictures})
-    except BaseException:
-        delete_files(written)
-        raise
-    transaction.on_commit(lambda: delete_files(old))  # a previous run's pictures, if any were left
+        return run_check
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,9 @@
 """What a lesson page shows, shared by the web pages and the PDF (no view imports here).
 
 :func:`lesson_context` is the context of every page that draws a generation's results;
-:func:`generation_field` maps the names used in file URLs to stored files. The section
+:func:`generation_field` maps the names used in file URLs to stored files, and
+:func:`stored_pdf` finds the lesson's rendered PDF (for the download and for the worker that
+renders it, :mod:`studio.lesson_pdf_jobs`). The section
 order comes from the engine (:data:`engine.lesson.html.SECTIONS`), so the studio's pages
 and the command line's ``lesson.html`` list the same sections in the same order.
 """
@@ -81,3 +83,18 @@ def generation_field(generation: Generation, name: str):
         return fields[name]
     lesson_file = generation.lesson_files.filter(name=name).first()
     return lesson_file.file if lesson_file else None
+
+
+#: ``?paper=`` value → CSS page size of the lesson PDF.
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def pdf_name(paper: str) -> str:
+    """The lesson file a PDF on ``paper`` (a key of :data:`PAPER_SIZES`) is stored as."""
+    return f"lesson-{paper}.pdf"
+
+
+def stored_pdf(generation: Generation, paper: str):
+    """The generation's stored lesson PDF for ``paper``, or None while it is not rendered."""
+    existing = generation.lesson_files.filter(name=pdf_name(paper)).first()
+    return existing.file if existing else None

@@ -21,7 +21,7 @@ RQ's forking worker it:
 - reconciles every active job row as it heartbeats (:func:`studio.jobqueue.reconcile_all`),
   so a row whose run vanished ends within a lease even when no page looks at it, and queues
   the thumbnails of projects created while the queue was down
-  (:func:`studio.thumbnail_jobs.queue_missing_thumbnails`).
+  (:func:`studio.thumbnails.queue_missing_thumbnails`).
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ class Worker(RQWorker):
         from django.db import connections
 
         from studio.jobqueue import reconcile_all
-        from studio.thumbnail_jobs import queue_missing_thumbnails
+        from studio.thumbnails import queue_missing_thumbnails
 
         try:
             reconcile_all()

@@ -6,8 +6,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from engine.imageio import encode_png
-from studio.thumbnail_jobs import make_thumbnail_image
 from studio.models import StyleImage
+from studio.thumbnails import make_thumbnail_image
 
 BUILT_IN_SIZE = 768
 

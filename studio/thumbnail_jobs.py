@@ -1,77 +1,20 @@
-"""Project thumbnails: made by a worker from the stored photo, and again when the queue is back
-(the workers' sweep queues those missed while it was down: :func:`queue_missing_thumbnails`).
+"""The thumbnail job, run by an RQ worker: make a project's thumbnail from its stored photo (worker side).
 
-Workers may run on other machines: files are read and written only through Django's
-storage API (``field.open()``, ``field.save()``), never through local paths.
+:mod:`studio.thumbnails` (web side) queues it by the dotted path
+:data:`studio.thumbnails.MAKE_PROJECT_THUMBNAIL`; RQ stores that path with every queued job,
+so renaming this module or :func:`make_project_thumbnail` strands the jobs already waiting.
 """
 
 from __future__ import annotations
 
-import io
-import logging
-
-from django.core.files.base import ContentFile
-from django.db import transaction
-from PIL import Image
-
 from studio import jobqueue
-from studio.models import Job, Project
-
-logger = logging.getLogger(__name__)
-
-THUMBNAIL_SIZE = (360, 360)
-
-
-def start_thumbnail(project: Project) -> Job | None:
-    """Queue the thumbnail of ``project``; None (and no row) while the queue is unreachable.
-
-    A project works without its thumbnail: :func:`queue_missing_thumbnails` (run by every
-    worker as it heartbeats) tries again, so the thumbnail is made once the queue is back.
-    """
-    try:
-        jobqueue.check_available("default")
-        with transaction.atomic():
-            job = Job.objects.create(owner=project.owner, project=project, kind="thumbnail", queue="default")
-            jobqueue.enqueue_on_commit(
-                job, "studio.thumbnail_jobs.make_project_thumbnail", args=(str(project.pk),),
-                undo=lambda: Job.objects.filter(pk=job.pk).delete(),
-            )
-    except jobqueue.QueueUnavailable:
-        return None
-    return job
-
-
-def queue_missing_thumbnails(limit: int = 50) -> int:
-    """Queue the thumbnail of up to ``limit`` projects that have none and no job making one
-    (created while the queue was down); returns how many were queued.
-
-    Run by the workers' sweep (:class:`studio.processes.Worker`), not by pages: a GET
-    writes nothing. Two workers sweeping at once may both queue one project; the second
-    thumbnail replaces the first (:func:`make_project_thumbnail`), so that race is harmless.
-    """
-    queued = 0
-    for project in Project.objects.filter(thumbnail="").exclude(jobs__kind="thumbnail")[:limit]:
-        if start_thumbnail(project) is None:
-            break  # the queue is down again: the next sweep tries
-        queued += 1
-    return queued
-
-
-def make_thumbnail_image(field, size=THUMBNAIL_SIZE) -> ContentFile:
-    """A JPEG thumbnail (fits in ``size``) of an image stored in a file field."""
-    with field.open("rb") as source:
-        image = Image.open(source)
-        image.draft("RGB", size)  # JPEG: decode at reduced scale, much faster
-        image = image.convert("RGB")
-        image.thumbnail(size, Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=88)
-    return ContentFile(buffer.getvalue(), name="thumbnail.jpg")
+from studio.models import Project
+from studio.thumbnails import make_thumbnail_image
 
 
 @jobqueue.reported(stage="thumbnail", failure="Could not make the thumbnail: {error}")
 def make_project_thumbnail(reporter, project_id: str) -> None:
-    """The job: make the thumbnail of a project's photo."""
+    """The job: make the thumbnail of a project's photo (it replaces any earlier one)."""
     project = Project.objects.get(pk=project_id)
     thumbnail = make_thumbnail_image(project.photo)
     old = project.thumbnail.name if project.thumbnail else None

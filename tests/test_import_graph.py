@@ -30,11 +30,19 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _imported_names(module: str, path: Path) -> set[str]:
-    """Dotted names ``module`` imports (``from a import b`` gives ``a.b`` and ``a``)."""
+def _imported_names(module: str, path: Path, *, old_job_paths: bool = True) -> set[str]:
+    """Dotted names ``module`` imports (``from a import b`` gives ``a.b`` and ``a``).
+
+    ``old_job_paths=False`` leaves out what a module-level ``__getattr__`` imports: it runs
+    only when asked for a name the module does not define (RQ, for a job stored under the
+    path it had before it moved), never on import or on a page.
+    """
     is_package = path.name == "__init__.py"
+    tree = ast.parse(path.read_text(), filename=str(path))
+    if not old_job_paths:
+        tree.body = [n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name == "__getattr__")]
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -49,13 +57,13 @@ def _imported_names(module: str, path: Path) -> set[str]:
     return names
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(*, old_job_paths: bool = True) -> dict[str, set[str]]:
     """Project module → project modules it imports (the longest matching module name)."""
     modules = _modules()
     graph = {}
     for module, path in modules.items():
         targets = set()
-        for name in _imported_names(module, path):
+        for name in _imported_names(module, path, old_job_paths=old_job_paths):
             # "from engine.color import luminance" names a module; "from engine.color.spaces
             # import luma" names a function: keep the longest prefix that is a module.
             parts = name.split(".")
@@ -145,3 +153,23 @@ def test_engine_subpackages_depend_one_way_and_colour_on_nothing():
     assert "engine.lesson" in parts and "engine.color" in parts["engine.lesson"]
     assert cycles(parts) == []
     assert parts["engine.color"] == set()
+
+
+def _worker_side(module: str) -> bool:
+    """The studio's RQ jobs: ``studio.<name>_jobs``, run only by workers, found by dotted path."""
+    return module.startswith("studio.") and module.endswith("_jobs")
+
+
+def test_no_module_outside_the_worker_side_imports_the_worker_side():
+    """Views and the services they call queue jobs by dotted path and never import a job
+    module, not even inside a function: the web process never loads the worker's code.
+    Only a module-level ``__getattr__`` answering a job's old path may name one."""
+    graph = import_graph(old_job_paths=False)
+    worker_side = {module for module in graph if _worker_side(module)}
+    assert {"studio.generation_jobs", "studio.canvas_check_jobs", "studio.thumbnail_jobs",
+            "studio.lesson_pdf_jobs"} <= worker_side
+    offenders = sorted(f"{module} imports {target}" for module, targets in graph.items() if module not in worker_side
+                       for target in targets & worker_side)
+    assert offenders == []
+    # and the check sees such an import: canvas_checks names its job's old path in __getattr__
+    assert "studio.canvas_check_jobs" in import_graph()["studio.canvas_checks"]

@@ -1,7 +1,8 @@
 """Canvas checks: a photo of the painter's canvas compared with a step of their lesson.
 
 A :class:`CanvasCheck` keeps the photo, which step or sub-step it was compared with, the
-job that compares it (kind ``"check"``, see :mod:`studio.canvas_checks`) and, once that
+job that compares it (kind ``"check"``, started by :mod:`studio.canvas_checks`, run by
+:mod:`studio.canvas_check_jobs`) and, once that
 job has succeeded, what it found: the engine's findings as JSON and three pictures (the
 target it was compared with, the canvas squared up, and the findings outlined on it).
 The corners the painter dragged, when the search got them wrong, are kept too: the

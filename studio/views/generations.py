@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from studio import canvas_checks, generations, jobqueue, lesson_pdf
 from studio.forms import GenerationForm, LevelForm
 from studio.generation_status import generation_status as status_of, preset_choices
-from studio.lessons import generation_field, lesson_context, level_choices
+from studio.lessons import generation_field, lesson_context, level_choices, stored_pdf
 from studio.models import Generation, Job, StyleImage
 from studio.views.files import download_name, serve_field
 from studio.views.projects import owned_project
@@ -124,7 +124,7 @@ def lesson_pdf_download(request, pk):
     if generation.job.status != Job.Status.SUCCEEDED:
         raise Http404("The lesson plan is ready once the painting has succeeded.")
     paper = lesson_pdf.paper_from(request.GET.get("paper"))
-    stored = lesson_pdf.stored_pdf(generation, paper)
+    stored = stored_pdf(generation, paper)
     if stored:
         name = download_name(f"lesson {generation.project.title}", f"{paper}.pdf")
         return serve_field(stored, download_name=name, as_attachment=True)

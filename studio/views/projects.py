@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from studio import generations, jobqueue, lesson_pdf, thumbnail_jobs
+from studio import generations, jobqueue, lesson_pdf, thumbnails
 from studio.forms import ProjectCreateForm, ProjectRenameForm
 from studio.models import Job, Project
 from studio.views.files import serve_field
@@ -35,7 +35,7 @@ def project_create(request):
         with transaction.atomic():
             project = form.save(owner=request.user)
         messages.success(request, f"Project “{project.title}” created.")
-        if thumbnail_jobs.start_thumbnail(project) is None:
+        if thumbnails.start_thumbnail(project) is None:
             messages.info(request, "Its thumbnail will be made when the painting queue is available again.")
         return redirect(project)
     return render(request, "studio/project_form.html", {"form": form})
@@ -91,7 +91,7 @@ def project_thumbnail_retry(request, pk):
         messages.info(request, "The thumbnail is ready or on its way.")
     else:
         failed.delete()
-        if thumbnail_jobs.start_thumbnail(project) is None:
+        if thumbnails.start_thumbnail(project) is None:
             messages.error(request, "The painting queue is not available right now; try again in a minute.")
         else:
             messages.success(request, "Making the thumbnail again.")

@@ -139,6 +139,24 @@ def test_a_check_finds_the_planted_mistake_with_its_kind_and_mix(alice_client, p
     assert alice_client.get(reverse("studio:canvas-check-file", args=[check.pk, "findings"]))["Content-Type"] == "image/jpeg"
 
 
+def test_a_check_queued_under_its_path_from_before_the_split_still_runs(alice_client, painted, monkeypatch):
+    """RQ stored "studio.canvas_checks.run_check" with checks queued before the job moved to
+    studio.canvas_check_jobs: a worker finds the job at that path still."""
+    import django_rq
+    from rq.job import Job as RQJob
+
+    monkeypatch.setattr(canvas_checks, "RUN_CHECK", "studio.canvas_checks.run_check")
+    assert start(alice_client, painted, last_step_key(painted), image_bytes(size=(320, 240))).status_code == 302
+    check = CanvasCheck.objects.get()
+    rq_job = RQJob.fetch(check.job.rq_job_id, connection=django_rq.get_connection("default"))
+    assert rq_job.func_name == "studio.canvas_checks.run_check"
+
+    run_worker_burst()
+    check.refresh_from_db()
+    assert check.job.status == Job.Status.SUCCEEDED, check.job.message
+    assert check.findings is not None and check.picture
+
+
 def test_dragged_corners_run_the_same_check_again_with_them(alice_client, painted):
     key = last_step_key(painted)
     shot = photograph(check_targets.step_target(painted, key).image, seed=7)  # the target itself, well painted

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from studio import lesson_pdf
+from studio import lesson_pdf, lesson_pdf_jobs
 from studio.models import Generation, LessonFile
 from tests.studio.conftest import download_pdf
 
@@ -104,7 +104,7 @@ def test_nothing_crosses_the_right_margin_and_headings_stay_with_their_content(p
                                                                                shape):
     painted = make_painted(alice, level="beginner", size=(200, 150) if shape == "landscape" else (150, 200))
     for paper in ("a4", "letter"):
-        document = lesson_pdf.render_document(painted, paper)
+        document = lesson_pdf_jobs.render_document(painted, paper)
         assert_fits_its_pages(document)
         assert_pictures_read_on_paper(document, len(painted.lesson_substeps()))
         assert_no_page_left_half_empty(document)
@@ -192,6 +192,21 @@ def test_each_paper_size_is_rendered_once_kept_and_named_safely(production_stati
 
     lesson_pdf.forget_pdfs([painted])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(lesson_pdf, "render_pdf", render_while_renamed)
-        lesson_pdf.render_pdf_job(str(painted.pk), "a4")
+        patch.setattr(lesson_pdf_jobs, "render_pdf", render_while_renamed)
+        lesson_pdf_jobs.render_pdf_job(str(painted.pk), "a4")
     assert not LessonFile.objects.filter(generation=painted, name="lesson-a4.pdf").exists()
+
+
+def test_a_render_queued_under_its_path_from_before_the_split_still_runs(production_static, painted):
+    """RQ stored "studio.lesson_pdf.render_pdf_job" with renders queued before the job moved
+    to studio.lesson_pdf_jobs: a worker finds the job at that path still."""
+    import django_rq
+
+    from studio.lessons import stored_pdf
+    from tests.studio.conftest import run_worker_burst
+
+    rq_job = django_rq.get_queue("default").enqueue("studio.lesson_pdf.render_pdf_job", str(painted.pk), "letter")
+    run_worker_burst(("default",))
+    assert rq_job.get_status(refresh=True) == "finished"
+    with stored_pdf(painted, "letter").open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"

@@ -19,7 +19,7 @@ import redis
 from rq.job import Job as RQJob
 from rq.worker import Worker
 
-from studio import thumbnail_jobs
+from studio import thumbnails
 from studio.embedded_redis import EmbeddedRedis, socket_url
 from studio.models import Job
 from tests.conftest import database_url, using_postgresql
@@ -109,7 +109,7 @@ def test_two_installs_side_by_side_each_do_their_own_jobs_and_ctrl_c_leaves_noth
         jobs = {}
         for name, url in urls.items():  # three thumbnails queued through each install's own Redis
             settings.RQ_QUEUES = {queue: {**config, "URL": url} for queue, config in settings.RQ_QUEUES.items()}
-            jobs[name] = [thumbnail_jobs.start_thumbnail(make_project(alice, thumbnail=False)) for _ in range(3)]
+            jobs[name] = [thumbnails.start_thumbnail(make_project(alice, thumbnail=False)) for _ in range(3)]
         every_job = [job for queued in jobs.values() for job in queued]
         wait_for(lambda: all(Job.objects.get(pk=j.pk).status == Job.Status.SUCCEEDED for j in every_job), 60,
                  "every thumbnail to be made")

@@ -15,7 +15,7 @@ from rq.job import Job as RQJob
 from rq.utils import utcformat
 
 import django_rq
-from studio import jobqueue, thumbnail_jobs
+from studio import jobqueue, thumbnails
 from studio.models import Job, Project
 from tests.studio.conftest import image_bytes, run_worker_burst, upload
 
@@ -55,7 +55,7 @@ def test_job_timeouts_are_set_per_queue():
 
 def test_cancel_a_queued_job(alice, make_project):
     project = make_project(alice)
-    job = thumbnail_jobs.start_thumbnail(project)
+    job = thumbnails.start_thumbnail(project)
     jobqueue.cancel(job)
     assert job.status == Job.Status.CANCELLED
     run_worker_burst()  # nothing left to run
@@ -66,7 +66,7 @@ def test_cancel_a_queued_job(alice, make_project):
 def test_a_job_that_fails_records_why(alice, make_project):
     project = make_project(alice, thumbnail=False)
     default_storage.delete(project.photo.name)  # the job will not find its input
-    job = thumbnail_jobs.start_thumbnail(project)
+    job = thumbnails.start_thumbnail(project)
     run_worker_burst()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
@@ -86,7 +86,7 @@ def _running(job, lease_left: float, **fields):
 
 def test_a_running_row_ends_only_when_its_lease_runs_out(alice, make_project):
     """RQ's word does not end a running row (after a retry it once failed the live run): the lease does."""
-    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=30)
+    job = _running(thumbnails.start_thumbnail(make_project(alice)), lease_left=30)
     rq_job = RQJob.fetch(job.rq_job_id, connection=django_rq.get_connection("default"))
     rq_job.set_status("failed")  # e.g. RQ's clean-up declared it abandoned
     assert jobqueue.reconcile(job).status == Job.Status.RUNNING
@@ -101,12 +101,12 @@ def test_a_running_row_ends_only_when_its_lease_runs_out(alice, make_project):
 
 
 def test_a_cancelled_running_row_whose_run_vanished_ends_cancelled(alice, make_project):
-    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=-1, cancel_requested=True)
+    job = _running(thumbnails.start_thumbnail(make_project(alice)), lease_left=-1, cancel_requested=True)
     assert jobqueue.reconcile(job).status == Job.Status.CANCELLED
 
 
 def test_a_queued_row_lost_by_redis_ends_failed_after_the_grace_from_its_enqueue(alice, make_project, settings):
-    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    job = thumbnails.start_thumbnail(make_project(alice))
     django_rq.get_connection("default").flushdb()
     # A retried row is old, but its run was enqueued a moment ago: it may not have reached Redis yet.
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
@@ -117,7 +117,7 @@ def test_a_queued_row_lost_by_redis_ends_failed_after_the_grace_from_its_enqueue
 
 
 def test_a_queued_row_whose_worker_died_before_the_run_began_ends_failed(alice, make_project):
-    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    job = thumbnails.start_thumbnail(make_project(alice))
     rq_job = RQJob.fetch(job.rq_job_id, connection=django_rq.get_connection("default"))
     rq_job.set_status("started")
     django_rq.get_connection("default").hset(rq_job.key, "started_at", utcformat(datetime.now(dt_timezone.utc)))
@@ -131,7 +131,7 @@ def test_a_queued_row_whose_worker_died_before_the_run_began_ends_failed(alice, 
 
 def test_reconcile_leaves_a_fresh_queued_job_alone(alice, make_project):
     project = make_project(alice)
-    job = thumbnail_jobs.start_thumbnail(project)
+    job = thumbnails.start_thumbnail(project)
     jobqueue.reconcile(job)
     assert job.status == Job.Status.QUEUED
 
@@ -139,7 +139,7 @@ def test_reconcile_leaves_a_fresh_queued_job_alone(alice, make_project):
 def test_an_earlier_runs_rq_job_never_starts_the_row_again(alice, make_project):
     """After a Retry the previous run's RQ job (a Redis dump restored, a requeue) finds the row not its own."""
     project = make_project(alice, thumbnail=False)
-    job = thumbnail_jobs.start_thumbnail(project)
+    job = thumbnails.start_thumbnail(project)
     old = RQJob.fetch(job.rq_job_id, connection=django_rq.get_connection("default"))
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=jobqueue.WORKER_LOST)
     job.refresh_from_db()
@@ -156,7 +156,7 @@ def test_an_earlier_runs_rq_job_never_starts_the_row_again(alice, make_project):
 
 
 def test_a_job_some_run_holds_is_never_reset_for_retry(alice, make_project):
-    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=30)
+    job = _running(thumbnails.start_thumbnail(make_project(alice)), lease_left=30)
     with pytest.raises(jobqueue.Refused):
         jobqueue.reset_for_retry(job)
     assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
@@ -165,7 +165,7 @@ def test_a_job_some_run_holds_is_never_reset_for_retry(alice, make_project):
 def test_a_run_that_lost_its_row_writes_nothing(alice, make_project):
     from studio.job_runs import JobReporter, LeaseLost
 
-    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    job = thumbnails.start_thumbnail(make_project(alice))
     reporter = JobReporter(job.pk, job.rq_job_id)
     reporter.start("thumbnail")
     try:
@@ -188,7 +188,7 @@ def test_the_lease_keeper_renews_while_the_run_is_silent(alice, make_project, se
     from studio.job_runs import JobReporter
 
     settings.JOB_LEASE_SECONDS = 1.2  # renewed every 0.2 s
-    job = thumbnail_jobs.start_thumbnail(make_project(alice))
+    job = thumbnails.start_thumbnail(make_project(alice))
     reporter = JobReporter(job.pk, job.rq_job_id)
     reporter.start("thumbnail")
     try:
@@ -226,13 +226,13 @@ def test_retry_is_not_troubled_by_what_rq_left_of_a_killed_run(alice_client, ali
 
 
 def test_a_work_horse_its_worker_saw_die_ends_its_row_at_once(alice, make_project):
-    job = _running(thumbnail_jobs.start_thumbnail(make_project(alice)), lease_left=60)
+    job = _running(thumbnails.start_thumbnail(make_project(alice)), lease_left=60)
     assert not jobqueue.end_run_of_dead_horse(job.pk, "another-rq-job", "signal 9")  # not the run holding it
     assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
     assert jobqueue.end_run_of_dead_horse(job.pk, job.rq_job_id, "signal 9")
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.message == jobqueue.WORKER_LOST
 
-    queued = thumbnail_jobs.start_thumbnail(make_project(alice, title="Second"))  # died before taking its row
+    queued = thumbnails.start_thumbnail(make_project(alice, title="Second"))  # died before taking its row
     assert jobqueue.end_run_of_dead_horse(queued.pk, queued.rq_job_id, "signal 9")
     assert Job.objects.get(pk=queued.pk).message == jobqueue.NEVER_STARTED

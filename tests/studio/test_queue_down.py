@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 import django_rq
-from studio import generations, jobqueue, thumbnail_jobs
+from studio import generations, jobqueue, thumbnails
 from studio.embedded_redis import EmbeddedRedis
 from studio.models import Generation, Job, Project
 from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst, upload
@@ -76,7 +76,7 @@ def test_new_project_with_the_queue_down_works_and_gets_its_thumbnail_later(alic
     from studio.processes import Worker
 
     Worker([django_rq.get_queue("default")], connection=django_rq.get_connection("default"))._sweep_jobs()
-    assert thumbnail_jobs.queue_missing_thumbnails() == 0  # queued once, not again
+    assert thumbnails.queue_missing_thumbnails() == 0  # queued once, not again
     job = Job.objects.get(kind="thumbnail")
     run_worker_burst()
     job.refresh_from_db()

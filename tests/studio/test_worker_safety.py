@@ -11,7 +11,8 @@ def test_web_and_worker_parent_never_import_tensorflow():
     code = (
         "import os, sys, django;"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'painting_site.settings'); django.setup();"
-        "import painting_site.urls, studio.thumbnail_jobs, studio.generation_jobs, studio.processes, studio.admin, engine.transfer.stylize;"
+        "import painting_site.urls, studio.thumbnail_jobs, studio.generation_jobs, studio.canvas_check_jobs, studio.lesson_pdf_jobs;"
+        "import studio.processes, studio.admin, engine.transfer.stylize;"
         "import studio.generations; from studio.generation_status import preset_choices; preset_choices(512);"
         "print(sorted(m for m in ('tensorflow', 'keras', 'jax', 'torch') if m in sys.modules))"
     )
