@@ -137,6 +137,27 @@ def test_round_brush_footprint_matches_the_project_stroke_renderer():
     assert (ours != theirs).sum() <= 0.01 * ours.sum()
 
 
+@pytest.mark.parametrize("points, width", [
+    ([[3.2, 4.7], [60.55, 70.1], [10.0, 75.3], [90.25, 2.0]], 7.3),  # long diagonals: segment boxes far apart
+    ([[-9.0, 20.0], [15.5, -6.25], [40.0, 30.0]], 12.0),  # partly off the canvas
+    ([[50.5, 40.25]], 5.0),  # a dab
+    ([[30.0, 30.0], [30.0, 30.0], [33.0, 31.5]], 2.6),  # a repeated point (segment of length zero)
+])
+def test_round_brush_footprint_is_every_pixel_nearer_than_half_the_width_to_a_segment(points, width):
+    shape = (80, 100)
+    ours = np.zeros(shape, bool)
+    top, left, mask = stroke_footprint(np.array(points, float), width, shape)
+    ours[top : top + mask.shape[0], left : left + mask.shape[1]] = mask
+    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(float)
+    pts = np.array(points, float)
+    near = np.zeros(shape, bool)
+    for (ax, ay), (bx, by) in zip(pts, pts[1:] if len(pts) > 1 else pts):
+        dx, dy = bx - ax, by - ay
+        t = np.clip(((xx - ax) * dx + (yy - ay) * dy) / max(dx * dx + dy * dy, 1e-12), 0, 1)
+        near |= np.hypot(xx - ax - t * dx, yy - ay - t * dy) < width / 2
+    assert near.any() and (ours == near).all()
+
+
 def test_brushes_are_real_widths_chosen_for_the_canvas():
     assert choose_brushes((40, 30, "cm"), (384, 512)) == [25.0, 12.0, 6.0, 3.0, 2.0]
     small = choose_brushes((40, 30, "cm"), (48, 64))
