@@ -123,14 +123,15 @@ def assert_pictures_read_on_paper(document, substeps: int) -> None:
 def assert_no_page_left_half_empty(document) -> None:
     """Content reaches at least half of every page, except the last page of a section
     that the next one follows on a page of its own (the palette, the steps, the sheet)."""
-    own_page = {"palette", "steps", "sheet"}
-    first_section = []
+    own_page = {"palette", "sheet"}
+    starts, seen = [], set()  # per page: the own-page section that starts on it, if any
     for page in document.pages:
-        ids = [box.element.get("id") for box in page._page_box.descendants()
-               if getattr(box, "element_tag", None) == "section" and box.element.get("id")]
-        first_section.append(ids[0] if ids else None)
+        ids = {box.element.get("id") for box in page._page_box.descendants()
+               if getattr(box, "element_tag", None) == "section" and box.element.get("id")}
+        starts.append(bool((ids & own_page) - seen))
+        seen |= ids
     for number, page in enumerate(document.pages[:-1]):
-        if first_section[number + 1] in own_page:
+        if starts[number + 1]:  # a section's last page, before one that starts a page of its own
             continue
         box = page._page_box
         top = box.content_box_y()
@@ -138,7 +139,7 @@ def assert_no_page_left_half_empty(document) -> None:
                       if hasattr(child, "margin_height") and getattr(child, "element_tag", None) in ("img", "p", "li")),
                      default=top)
         assert bottom - top >= 0.5 * box.height, (
-            f"page {number + 1} of {len(document.pages)} is more than half empty (sections: {first_section})")
+            f"page {number + 1} of {len(document.pages)} is more than half empty")
 
 
 def assert_fits_its_pages(document) -> None:

@@ -24,7 +24,7 @@ def test_a_finished_generation_shows_its_plan_steps_and_the_timelapse(alice_clie
     assert len(plan["layers"]) == len(lesson["steps"]) == lesson["plan"]["layers"] >= 2
     for url in pages(generation):
         page = alice_client.get(url).content.decode()
-        assert page.count('<article class="step"') == len(plan["layers"])
+        assert page.count('<article class="step ') == len(plan["layers"])
         for step in lesson["steps"]:
             assert f"{step['brush_mm']:g} mm brush" in page
     detail = alice_client.get(generation.get_absolute_url()).content.decode()
