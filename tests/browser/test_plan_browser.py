@@ -128,3 +128,19 @@ def test_the_print_page_has_no_overlapping_boxes(page, lesson, tmp_path):
         return out; }""")
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     assert overlaps == []
+
+
+def test_on_a_phone_names_and_recipes_keep_room_to_read(page, lesson):
+    """At 390 px, a colour's name and a recipe's words get most of a line on the lesson's page
+    and on the print page (a rule order once left recipes 50 px: one word a line)."""
+    log_in(page, "alice")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (f"/generations/{lesson.pk}/", f"/generations/{lesson.pk}/lesson/"):
+        page.goto(url)
+        widths = page.evaluate("""() => ({
+            names: [...document.querySelectorAll('.swatch-name')].map(e => e.getBoundingClientRect().width),
+            recipes: [...document.querySelectorAll('.recipe-words')].map(e => e.getBoundingClientRect().width),
+            page: document.documentElement.scrollWidth })""")
+        assert widths["names"] and widths["recipes"], url
+        assert min(widths["names"]) >= 150 and min(widths["recipes"]) >= 150, (url, widths)
+        assert widths["page"] <= 390, (url, widths["page"])  # nothing wider than the phone
