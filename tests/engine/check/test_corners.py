@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from engine.check.corners import find_canvas, rectify
-from engine.check.geometry import order_corners, target_to_photo
+from engine.check.geometry import target_to_photo
 from tests.engine.check.conftest import PHOTO_SIZE, photo_of
 
 
@@ -37,15 +37,6 @@ def test_a_table_without_a_canvas_is_not_a_confident_canvas():
     found = find_canvas(photo)
     assert not found.confident
     assert found.reason
-
-
-def test_corner_order_is_top_left_top_right_bottom_right_bottom_left_for_single_quads_and_batches():
-    quad = np.array([[10, 12], [200, 5], [210, 150], [5, 160]], float)
-    shuffled = quad[[2, 0, 3, 1]]
-    np.testing.assert_array_equal(order_corners(shuffled), quad)
-    turned = quad @ np.array([[np.cos(0.25), np.sin(0.25)], [-np.sin(0.25), np.cos(0.25)]]) + 300
-    batch = np.stack([shuffled, turned[[1, 3, 0, 2]]])
-    np.testing.assert_allclose(order_corners(batch), np.stack([quad, turned]))
 
 
 def test_rectify_undoes_a_known_homography():

@@ -9,7 +9,10 @@ import pytest
 
 from engine.layers.evaluate import BASELINES, baseline_layers, evaluate, list_paintings, score_prediction
 from engine.layers.predict import Layer
+from engine.plan.model import Plan, make_stroke
+from engine.plan.render import render_plan, stroke_footprint
 from engine.strokes.synth import paint, top_stroke_index
+from tests.engine.plan.conftest import PAINTS
 
 
 def _truth_layers(painting, reverse=False):
@@ -89,3 +92,30 @@ def test_a_folder_without_paintings_or_an_unknown_method_is_refused(tmp_path, sm
         list_paintings(tmp_path / "nowhere")
     with pytest.raises(ValueError, match="methods must be among"):
         evaluate(small_set, methods=("oracle",))
+
+
+def test_order_evaluation_scores_a_perfect_plan_one_and_a_reversed_plan_zero():
+    from engine.plan.model import PlanLayer
+    from engine.layers.evaluate import layers_of_plan, score_prediction
+    from engine.strokes.synth import UNPAINTED, stroke_layers, top_stroke_index
+
+    shape = (60, 90)
+    paths = [([[10, 20], [80, 25]], 16), ([[45, 5], [50, 55]], 12), ([[20, 45], [75, 40]], 10)]
+    strokes = [make_stroke(points, width, k + 1) for k, (points, width) in enumerate(paths)]
+    masks = np.zeros((3,) + shape, bool)
+    for k, stroke in enumerate(strokes):
+        top, left, mask = stroke_footprint(stroke.points, stroke.width, shape)
+        masks[k, top : top + mask.shape[0], left : left + mask.shape[1]] = mask
+    keep, depth = stroke_layers(masks)
+    assert list(keep) == [0, 1, 2] and list(depth) == [0, 1, 2]
+    visible = top_stroke_index(masks)
+    layer_image = np.where(visible >= 0, depth[np.maximum(visible, 0)], UNPAINTED)
+
+    def score(order):
+        layers = [PlanLayer(i, 10.0, strokes[k].width, [strokes[k]]) for i, k in enumerate(order)]
+        plan = Plan(shape, (9.0, 6.0, "cm"), PAINTS, layers)
+        counts = score_prediction(layers_of_plan(render_plan(plan)), masks, layer_image)
+        return counts["pairs_correct"] / counts["pairs"], counts["pixels_correct"] / counts["pixels"]
+
+    assert score([0, 1, 2]) == (1.0, 1.0)
+    assert score([2, 1, 0])[0] == 0.0
