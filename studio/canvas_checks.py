@@ -112,12 +112,12 @@ def discard_checks(generation: Generation) -> None:
 
 
 def history(generation: Generation) -> list[CanvasCheck]:
-    """The generation's checks, newest first, each job checked against RQ when still active
-    and with its :func:`summary`."""
+    """The generation's checks, newest first, each job as a page must show it when still
+    active (:func:`studio.jobqueue.as_seen`: nothing written) and with its :func:`summary`."""
     checks = list(generation.canvas_checks.select_related("job"))
     for check in checks:
         if check.job.is_active:
-            check.job = jobqueue.reconcile(check.job)
+            check.job = jobqueue.as_seen(check.job)
         check.summary = summary(check)
     return checks
 

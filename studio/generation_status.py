@@ -3,8 +3,8 @@
 :func:`generation_status` is the JSON the generation page polls and the context its first
 render uses, so the page and ``static/js/app.js`` show the same words: the time left is
 estimated here only (:func:`seconds_left`) and said in words here only (``time_left``);
-the script just displays them. Nothing here writes: the views reconcile a job with RQ
-(:func:`studio.jobqueue.reconcile`) before asking.
+the script just displays them. Nothing here writes: the views take the job as a page must
+show it (:func:`studio.jobqueue.as_seen`) before asking.
 """
 
 from __future__ import annotations

@@ -206,8 +206,16 @@ def _failure_reason(rq_job: RQJob) -> str:
     return f"The job failed before it started: {last}" if last else "The job failed before it started."
 
 
-def reconcile(job: Job) -> Job:
-    """End an active row whose run vanished. Returns the row, refreshed.
+def as_seen(job: Job) -> Job:
+    """The row as a page must show it: :func:`reconcile`'s verdict, applied to ``job`` in
+    memory only. Pages (GETs) never write; the workers' sweep (every heartbeat) and the
+    next POST on the row (retry, cancel, start) save the same verdict."""
+    return reconcile(job, save=False)
+
+
+def reconcile(job: Job, *, save: bool = True) -> Job:
+    """End an active row whose run vanished. Returns the row, refreshed (with ``save=False``,
+    the verdict is only set on ``job``: see :func:`as_seen`).
 
     Running: only the lease decides. While a run renews it the row stays running, whatever
     RQ says (after a Redis restart RQ may know nothing of a live run); once it has run out
@@ -219,19 +227,27 @@ def reconcile(job: Job) -> Job:
     """
     job.refresh_from_db()
     if job.status == Job.Status.RUNNING:
-        return _end_if_lease_ran_out(job)
+        return _end_if_lease_ran_out(job, save)
     if job.status == Job.Status.QUEUED:
-        return _end_if_queue_lost_it(job)
+        return _end_if_queue_lost_it(job, save)
     return job
 
 
-def _end_if_lease_ran_out(job: Job) -> Job:
+def _show_ended(job: Job, status: str, message: str, now) -> Job:
+    """The verdict on ``job`` in memory, unsaved (what a page shows until a write saves it)."""
+    job.status, job.message, job.finished_at, job.lease_expires_at = status, message, now, None
+    return job
+
+
+def _end_if_lease_ran_out(job: Job, save: bool = True) -> Job:
     now = timezone.now()
     expires = job.lease_expires_at or (job.heartbeat_at or job.started_at or job.created_at) + lease_length()
     if expires >= now:
         return job
     status, message = ((Job.Status.CANCELLED, "Cancelled.") if job.cancel_requested
                        else (Job.Status.FAILED, WORKER_LOST))
+    if not save:
+        return _show_ended(job, status, message, now)
     ended = Job.objects.filter(  # unless the run renewed its lease since it was read
         pk=job.pk, status=Job.Status.RUNNING, run_token=job.run_token,
         lease_expires_at=job.lease_expires_at, heartbeat_at=job.heartbeat_at,
@@ -244,7 +260,7 @@ def _end_if_lease_ran_out(job: Job) -> Job:
     return job
 
 
-def _end_if_queue_lost_it(job: Job) -> Job:
+def _end_if_queue_lost_it(job: Job, save: bool = True) -> Job:
     now = timezone.now()
     if now - (job.enqueued_at or job.created_at) <= enqueue_grace():
         return job  # enqueued on commit a moment ago: RQ may not have it yet
@@ -265,6 +281,8 @@ def _end_if_queue_lost_it(job: Job) -> Job:
         verdict = (Job.Status.FAILED, "The job ended without recording a result. Retry it.")
     elif rq_status == RQStatus.STARTED and now - (rq_job.started_at or now) > enqueue_grace():
         verdict = (Job.Status.FAILED, NEVER_STARTED)  # a run takes its row within seconds of starting
+    if verdict and not save:
+        return _show_ended(job, *verdict, now)
     if verdict:
         status, message = verdict
         updated = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED, rq_job_id=job.rq_job_id).update(

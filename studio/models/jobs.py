@@ -18,7 +18,8 @@ class Job(models.Model):
     job may start it, and the work-horse that starts it holds the row by ``run_token`` until
     ``lease_expires_at``, renewing the lease as it works. Every write of a run is conditional
     on its token, so at most one run writes to a job at any moment (``studio.jobqueue``).
-    Pages read the row; :func:`studio.jobqueue.reconcile` ends rows whose run vanished.
+    :func:`studio.jobqueue.reconcile` ends rows whose run vanished (workers, and POSTs on the
+    row); pages show that verdict without writing it (:func:`studio.jobqueue.as_seen`).
     """
 
     class Status(models.TextChoices):

@@ -51,7 +51,7 @@ def check_create(request, pk):
 
 def check_detail(request, pk):
     check = owned_check(request, pk)
-    jobqueue.reconcile(check.job)
+    jobqueue.as_seen(check.job)
     findings = check.findings or {}
     corners = findings.get("corners") or check.corners_given or _inset(check)
     return render(request, "studio/canvas_check.html", {

@@ -40,7 +40,7 @@ def generation_create(request, pk):
 
 def generation_detail(request, pk):
     generation = owned_generation(request, pk)
-    jobqueue.reconcile(generation.job)
+    jobqueue.as_seen(generation.job)  # a page never writes: the row as it must be shown
     context = lesson_context(generation)
     context["status"] = status_of(generation)  # the progress panel's first render, as the script polls it
     context["checks"] = canvas_checks.history(generation)  # the painter's canvas over time, newest first
@@ -49,7 +49,7 @@ def generation_detail(request, pk):
 
 def generation_status(request, pk):
     generation = owned_generation(request, pk)
-    jobqueue.reconcile(generation.job)  # a run that vanished ends here, before the page is told
+    jobqueue.as_seen(generation.job)  # a run that vanished shows as ended (the workers' sweep saves it)
     return JsonResponse(status_of(generation))
 
 

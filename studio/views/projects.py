@@ -45,7 +45,7 @@ def project_detail(request, pk):
     project = owned_project(request, pk)
     thumbnail_job = project.jobs.filter(kind="thumbnail").first()
     if thumbnail_job:
-        jobqueue.reconcile(thumbnail_job)
+        jobqueue.as_seen(thumbnail_job)
     generations = project.generations.select_related("job", "style")
     return render(request, "studio/project_detail.html", {
         "project": project, "thumbnail_job": thumbnail_job, "generations": generations,
@@ -104,7 +104,7 @@ def project_thumbnail(request, pk):
 
 def job_status(request, pk):
     job = get_object_or_404(Job, pk=pk, owner=request.user)
-    return JsonResponse(jobqueue.reconcile(job).as_status())
+    return JsonResponse(jobqueue.as_seen(job).as_status())
 
 
 @require_POST

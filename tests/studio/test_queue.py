@@ -100,6 +100,19 @@ def test_a_running_row_ends_only_when_its_lease_runs_out(alice, make_project):
     assert job.finished_at is not None
 
 
+def test_a_page_shows_a_vanished_run_ended_without_writing_and_the_sweep_saves_it(alice_client, alice, make_project):
+    """GETs never write: the status a page polls says failed once the lease ran out, the row
+    stays as it was until the workers' sweep (or a POST on it) saves the same verdict."""
+    job = _running(thumbnails.start_thumbnail(make_project(alice)), lease_left=-1)
+    shown = alice_client.get(reverse("studio:job-status", args=[job.pk])).json()
+    assert shown["status"] == "failed" and shown["message"] == jobqueue.WORKER_LOST
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and job.finished_at is None  # nothing written by the page
+    assert jobqueue.reconcile_all() == 1  # what a worker does as it heartbeats
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.message == jobqueue.WORKER_LOST
+
+
 def test_a_cancelled_running_row_whose_run_vanished_ends_cancelled(alice, make_project):
     job = _running(thumbnails.start_thumbnail(make_project(alice)), lease_left=-1, cancel_requested=True)
     assert jobqueue.reconcile(job).status == Job.Status.CANCELLED
