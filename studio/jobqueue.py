@@ -209,7 +209,7 @@ def _failure_reason(rq_job: RQJob) -> str:
 def as_seen(job: Job) -> Job:
     """The row as a page must show it: :func:`reconcile`'s verdict, applied to ``job`` in
     memory only. Pages (GETs) never write; the workers' sweep (every heartbeat) and the
-    next POST on the row (retry, cancel, start) save the same verdict."""
+    next Retry, re-plan or new painting save the same verdict."""
     return reconcile(job, save=False)
 
 
