@@ -76,3 +76,40 @@ def sign_up(page):
         return username
 
     return sign_up
+
+
+PASSWORD = "a-good-passphrase-42"  # make_user's
+
+
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/projects/")
+
+
+_OVERLAPS = """([selector, ignore]) => {
+    const folded = (e) => {  // inside a closed <details>, not its summary: not drawn
+        for (let d = e.closest('details'); d; d = d.parentElement && d.parentElement.closest('details'))
+            if (!d.open && !d.querySelector(':scope > summary').contains(e)) return true;
+        return false;
+    };
+    const leaves = [...document.querySelectorAll(selector)]
+        .filter(e => e.getClientRects().length && e.offsetParent !== null && !(ignore && e.closest(ignore)) && !folded(e));
+    const boxes = leaves.map(e => [e, e.getBoundingClientRect()]);
+    const out = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) out.push(a.tagName + '.' + a.className + ' "' + a.textContent.slice(0, 30) + '" / ' + b.tagName + '.' + b.className + ' "' + b.textContent.slice(0, 30) + '"');
+    }
+    return out; }"""
+
+
+def overlapping_boxes(page, selector: str, ignore: str | None = None) -> list[str]:
+    """Pairs of drawn elements matching ``selector`` whose layout boxes overlap by more than
+    1 px each way (neither inside the other), skipping those inside ``ignore``."""
+    return page.evaluate(_OVERLAPS, [selector, ignore])

@@ -10,26 +10,11 @@ from playwright.sync_api import expect
 
 from studio import check_targets
 from studio.models import CanvasCheck
-from tests.browser.test_plan_browser import log_in
+from tests.browser.conftest import log_in, overlapping_boxes
 
-OVERLAPS = """() => {
-    const folded = (e) => {  // inside a closed <details>, not its summary: not drawn
-        for (let d = e.closest('details'); d; d = d.parentElement && d.parentElement.closest('details'))
-            if (!d.open && !d.querySelector(':scope > summary').contains(e)) return true;
-        return false;
-    };
-    const leaves = [...document.querySelectorAll('main img, main p, main h1, main h2, main li > span, main figcaption, main summary, main button, main a, main select, main input, main label')]
-        .filter(e => e.getClientRects().length && e.offsetParent !== null && !e.closest('.corner-stage') && !folded(e));
-    const boxes = leaves.map(e => [e, e.getBoundingClientRect()]);
-    const out = [];
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-        const [a, ra] = boxes[i], [b, rb] = boxes[j];
-        if (a.contains(b) || b.contains(a)) continue;
-        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
-        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-        if (w > 1 && h > 1) out.push(a.tagName + '.' + a.className + ' "' + a.textContent.slice(0, 30) + '" / ' + b.tagName + '.' + b.className + ' "' + b.textContent.slice(0, 30) + '"');
-    }
-    return out; }"""
+# Every text and control of the check pages (the corner stage's handles lie on its picture on purpose).
+PARTS = ("main img, main p, main h1, main h2, main li > span, main figcaption, main summary, main button, main a, "
+         "main select, main input, main label")
 
 
 @pytest.fixture
@@ -73,7 +58,7 @@ def test_check_my_canvas_upload_findings_drag_a_corner_and_check_again(page, les
     expect(page.get_by_label("It should look like")).to_have_value(key)
     page.get_by_label("Photo of your canvas").set_input_files(str(tmp_path / "canvas.jpg"))
     page.screenshot(path=str(tmp_path / "form-desktop.png"), full_page=True)
-    assert page.evaluate(OVERLAPS) == []
+    assert overlapping_boxes(page, PARTS, ignore=".corner-stage") == []
     page.get_by_role("button", name="Check my canvas").click()
 
     regions = page.locator(".check-region")
@@ -81,7 +66,7 @@ def test_check_my_canvas_upload_findings_drag_a_corner_and_check_again(page, les
     expect(page.get_by_role("heading", name=re.compile(r"areas? to fix"))).to_be_visible()
     expect(page.locator(".check-region.kind-too_dark").first).to_contain_text(re.compile(r"Mix \d+"))
     page.screenshot(path=str(tmp_path / "check-desktop.png"), full_page=True)
-    assert page.evaluate(OVERLAPS) == []
+    assert overlapping_boxes(page, PARTS, ignore=".corner-stage") == []
 
     page.get_by_text("Corners look wrong? Drag them").click()
     stage = page.locator(".corner-stage")
@@ -113,7 +98,7 @@ def test_check_my_canvas_upload_findings_drag_a_corner_and_check_again(page, les
     page.reload()
     page.get_by_text("Corners look wrong? Drag them").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.evaluate(OVERLAPS) == []
+    assert overlapping_boxes(page, PARTS, ignore=".corner-stage") == []
     handles.nth(2).scroll_into_view_if_needed()
     handle = handles.nth(2).bounding_box()
     assert handle["width"] >= 44 and handle["height"] >= 44  # a finger's size
@@ -131,7 +116,7 @@ def test_check_my_canvas_upload_findings_drag_a_corner_and_check_again(page, les
 
     page.goto(f"/generations/{lesson.pk}/check/?step={key}")  # the form, with this step's earlier check
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.evaluate(OVERLAPS) == []
+    assert overlapping_boxes(page, PARTS, ignore=".corner-stage") == []
     page.screenshot(path=str(tmp_path / "form-phone.png"), full_page=True)
     page.goto(f"/generations/{lesson.pk}/#checks")
     history = page.locator("#checks .check-card")

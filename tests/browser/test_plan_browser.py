@@ -7,15 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-PASSWORD = "a-good-passphrase-42"
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/projects/")
+from tests.browser.conftest import log_in, overlapping_boxes
 
 
 @pytest.fixture
@@ -113,19 +105,8 @@ def test_the_print_page_has_no_overlapping_boxes(page, lesson, tmp_path):
     for img in page.locator("img").all():
         img.scroll_into_view_if_needed()
     page.wait_for_load_state("networkidle")
-    overlaps = page.evaluate("""() => {
-        const leaves = [...document.querySelectorAll('main img, main p, main h1, main h2, main h3, main h4, main li > span, main figcaption, main td')]
-            .filter(e => e.getClientRects().length && e.offsetParent !== null);
-        const boxes = leaves.map(e => [e, e.getBoundingClientRect()]);
-        const out = [];
-        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-            const [a, ra] = boxes[i], [b, rb] = boxes[j];
-            if (a.contains(b) || b.contains(a)) continue;
-            const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
-            const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-            if (w > 1 && h > 1) out.push(a.tagName + '.' + a.className + ' / ' + b.tagName + '.' + b.className);
-        }
-        return out; }""")
+    overlaps = overlapping_boxes(
+        page, "main img, main p, main h1, main h2, main h3, main h4, main li > span, main figcaption, main td")
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     assert overlaps == []
 
