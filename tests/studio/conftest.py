@@ -32,6 +32,16 @@ def redis_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def queue_server(settings, tmp_path):
+    """A real redis-server of this test's own, which the test may stop (and start again:
+    it keeps its data across a restart, as a server shut down does)."""
+    server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
+    settings.RQ_QUEUES = {name: {**config, "URL": server.url} for name, config in settings.RQ_QUEUES.items()}
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media_and_redis(settings, tmp_path, redis_server):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -20,7 +20,6 @@ from PIL import Image
 
 from engine.errors import InputError
 from studio import canvas_checks, check_targets, jobqueue
-from studio.embedded_redis import EmbeddedRedis
 from studio.models import CanvasCheck, Job
 from studio.models.generations import generation_folder
 from tests.studio.conftest import image_bytes, run_worker_burst, upload
@@ -330,15 +329,6 @@ def files_under(folder: str) -> list[str]:
         return []
     directories, files = default_storage.listdir(folder)
     return [f"{folder}/{name}" for name in files] + [f for d in directories for f in files_under(f"{folder}/{d}")]
-
-
-@pytest.fixture
-def queue_server(settings, tmp_path):
-    """A real redis-server of this test's own, which the test stops."""
-    server = EmbeddedRedis(tmp_path / "redis", persist=False).start()
-    settings.RQ_QUEUES = {name: {**config, "URL": server.url} for name, config in settings.RQ_QUEUES.items()}
-    yield server
-    server.stop()
 
 
 def test_with_the_queue_down_a_check_saves_nothing(alice_client, painted, queue_server):

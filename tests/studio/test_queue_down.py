@@ -13,22 +13,12 @@ from django.urls import reverse
 
 import django_rq
 from studio import generations, jobqueue, thumbnails
-from studio.embedded_redis import EmbeddedRedis
 from studio.models import Generation, Job, Project
 from tests.studio.conftest import TINY, generation_files, image_bytes, run_worker_burst, upload
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 MESSAGE = "The painting queue is not available right now; nothing was started. Try again in a minute."
-
-
-@pytest.fixture
-def queue_server(settings, tmp_path):
-    """A real redis-server of this test's own, which the test may stop and start again."""
-    server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
-    settings.RQ_QUEUES = {name: {**config, "URL": server.url} for name, config in settings.RQ_QUEUES.items()}
-    yield server
-    server.stop()
 
 
 @pytest.fixture
