@@ -33,7 +33,8 @@ def resume_index(substeps: list[dict], progress: PaintAlongProgress) -> int:
     keys = [sub["key"] for sub in substeps]
     if progress.current in keys:
         return keys.index(progress.current)
-    return next((i for i, key in enumerate(keys) if key not in set(progress.done)), 0)
+    done = set(progress.done)
+    return next((i for i, key in enumerate(keys) if key not in done), 0)
 
 
 def mark(user, generation: Generation, key: str, *, done: bool) -> PaintAlongProgress:
