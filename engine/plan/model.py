@@ -22,6 +22,12 @@ READABLE_VERSIONS = (1, 2)
 DECIMALS = 2  # 1/100 px: what JSON keeps, so planner and re-render agree to the bit
 
 
+def path_length(points) -> float:
+    """Length in px of the path through ``points`` (N×2 ``(x, y)``; 0 for one point)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return float(np.hypot(*np.diff(points, axis=0).T).sum())
+
+
 @dataclass(frozen=True)
 class Stroke:
     """One stroke: ``points`` N×2 float64 ``(x, y)`` px along the brush's travel (N ≥ 1;
@@ -38,7 +44,7 @@ class Stroke:
     @property
     def length(self) -> float:
         """Length of the path in px (0 for a dab)."""
-        return float(np.hypot(*np.diff(self.points, axis=0).T).sum()) if len(self.points) > 1 else 0.0
+        return path_length(self.points)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from engine.color.ink import dark_ink
-from engine.plan.model import Plan
+from engine.plan.model import Plan, path_length
 from engine.plan.render import BARE, BLANK_RGB, paint_stroke, stroke_footprint
 from engine.plan.substeps import SubStep, plan_substeps
 
@@ -93,7 +93,7 @@ def _draw_arrows(draw: ImageDraw.ImageDraw, strokes) -> None:
             continue
         path = _trim(stroke.points, width / 2.0)  # the end held back half a brush…
         path = None if path is None else _trim(path[::-1], width / 2.0)  # …and the start
-        if path is None or _length(path) < width:
+        if path is None or path_length(path) < width:
             continue
         path = path[::-1]
         head = 0.6 * width
@@ -106,10 +106,6 @@ def _draw_arrows(draw: ImageDraw.ImageDraw, strokes) -> None:
         normal = np.array([-direction[1], direction[0]])
         base = tip - direction * head
         draw.polygon([tuple(tip), tuple(base + normal * head / 2), tuple(base - normal * head / 2)], fill=1)
-
-
-def _length(points: np.ndarray) -> float:
-    return float(np.hypot(*np.diff(points, axis=0).T).sum())
 
 
 def _trim(points: np.ndarray, amount: float) -> np.ndarray | None:
